@@ -1,0 +1,110 @@
+// The contracts every module of gauntlet builds on: the model a plugin queries, the plugin
+// itself, and the outcomes it reports. Result files derive from these (see results/record.ts).
+import type { z } from 'zod';
+
+export type Norm = 'l0' | 'l1' | 'l2' | 'linf';
+
+/** What a plugin promises about the distance of its adversarials; the harness checks it. */
+export type ThreatModel = { norm: Norm; budget: number } | { norm: 'unbounded' };
+
+/**
+ * What a plugin needs from the models it runs on. Checked before anything runs.
+ * - gradients: input gradients of a loss (every tfjs model has them)
+ * - piecewise-linear: the model is Dense/Conv2D/Flatten with ReLU or linear activations only
+ * - several-models: the job hands the plugin more than one model (DeepXplore)
+ */
+export type Capability = 'gradients' | 'piecewise-linear' | 'several-models';
+
+export type PluginKind = 'attack' | 'testgen' | 'verifier';
+
+/** Losses the engine can differentiate w.r.t. the input; serialisable so worker threads can run them. */
+export type LossSpec =
+  /** softmax cross-entropy of the logits against `labels` (ascend it to leave the label) */
+  | { kind: 'cross-entropy'; labels: Int32Array }
+  /** max_{j≠label} z_j − z_label, or z_target − z_label when targets are given (ascend it) */
+  | { kind: 'margin'; labels: Int32Array; targets?: Int32Array };
+
+/** Summary of one layer, enough to check capabilities and print architectures. */
+export interface LayerSummary {
+  name: string;
+  className: string;
+  activation?: string;
+  outputShape: number[];
+  params: number;
+}
+
+/**
+ * A loaded model as plugins see it. All tensors are flattened Float32Arrays in the model's
+ * input layout (NHWC for images); the batch size is `x.length / inputSize`.
+ * Every call is counted by the harness (forward images, gradient images).
+ */
+export interface ModelHandle {
+  /** zoo name, or the path exactly as the config gave it */
+  readonly name: string;
+  /** per-sample input shape, e.g. [28, 28, 1] */
+  readonly inputShape: readonly number[];
+  readonly inputSize: number;
+  readonly numClasses: number;
+  readonly layers: readonly LayerSummary[];
+  /** logits, row-major [batch, numClasses] */
+  predict(x: Float32Array): Promise<Float32Array>;
+  /** argmax of the logits per sample */
+  classify(x: Float32Array): Promise<Int32Array>;
+  /** d loss_i / d x_i per sample (the loss of each sample depends only on its own input) and the losses */
+  inputGradient(x: Float32Array, loss: LossSpec): Promise<{ gradient: Float32Array; loss: Float32Array }>;
+}
+
+/** A deterministic pseudo-random stream. */
+export interface Rng {
+  /** uniform in [0, 1) */
+  next(): number;
+  /** uniform integer in [0, n) */
+  int(n: number): number;
+  /** standard normal */
+  normal(): number;
+}
+
+/** One sample as handed to a plugin: the model already classifies it correctly. */
+export interface SampleInput {
+  /** index in the dataset split */
+  readonly index: number;
+  readonly x: Float32Array;
+  readonly label: number;
+  /** the model's prediction on x (equals label: misclassified samples are skipped) */
+  readonly prediction: number;
+  /** a stream seeded from (run seed, job, sample index): same records whatever the chunking */
+  readonly rng: Rng;
+}
+
+export interface AttackContext<P> {
+  readonly params: P;
+  /** the model under attack */
+  readonly model: ModelHandle;
+  /** every model of the job (length 1 unless the plugin needs 'several-models') */
+  readonly models: readonly ModelHandle[];
+  readonly samples: readonly SampleInput[];
+  readonly dataset: { readonly name: string; readonly inputShape: readonly number[]; readonly numClasses: number };
+  /** aborted when the chunk's time is up or the run is interrupted; long loops should check it */
+  readonly signal: AbortSignal;
+  log(message: string): void;
+}
+
+/** What a plugin reports per sample. The harness validates and times it; plugins never write files. */
+export type SampleOutcome =
+  | { status: 'adversarial'; index: number; adversarial: Float32Array; target?: number; details?: Record<string, unknown> }
+  | { status: 'not_found'; index: number; details?: Record<string, unknown> }
+  | { status: 'robust'; index: number; region: string; details?: Record<string, unknown> }
+  | { status: 'error' | 'timeout'; index: number; message: string; details?: Record<string, unknown> };
+
+export interface AttackPlugin<P = unknown> {
+  readonly id: string;
+  readonly summary: string;
+  readonly kind: PluginKind;
+  /** params schema; defaults live here and the YAML is validated against it */
+  readonly params: z.ZodType<P>;
+  readonly needs: readonly Capability[];
+  /** how many samples the runner hands over per call of run (1 for per-sample solvers) */
+  chunkSize(params: P): number;
+  threat(params: P): ThreatModel;
+  run(ctx: AttackContext<P>): AsyncIterable<SampleOutcome>;
+}
