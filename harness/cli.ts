@@ -1,0 +1,81 @@
+// The `gauntlet` command line. Every user-facing failure is one line on stderr and a non-zero exit.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { BACKENDS, type BackendChoice } from './config/experiment.js';
+import { UserError } from './errors.js';
+import { listCommand } from './commands/list.js';
+import { runCommand } from './commands/run.js';
+import { trainCommandLine } from './commands/train.js';
+import { validateCommand } from './commands/validate.js';
+import { benchCommand } from './commands/bench.js';
+
+function fail(error: unknown): never {
+  if (error instanceof UserError) {
+    process.stderr.write(`gauntlet: ${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`gauntlet: internal error: ${message}\n`);
+  if (process.env.GAUNTLET_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  else process.stderr.write('gauntlet: set GAUNTLET_DEBUG=1 for the stack trace\n');
+  process.exit(1);
+}
+
+const backendOption = { choices: BACKENDS, describe: 'tfjs backend (overrides the config): auto picks the fastest that loads' } as const;
+
+try {
+  await yargs(hideBin(process.argv))
+    .scriptName('gauntlet')
+    .usage('$0 <command> [options]')
+    .command(
+      'run <config>',
+      'run an experiment and write results/<name>-<time>/',
+      (y) =>
+        y
+          .positional('config', { type: 'string', demandOption: true, describe: 'YAML experiment file' })
+          .option('out', { type: 'string', describe: 'output directory (default results/<name>-<timestamp>)' })
+          .option('resume', { type: 'boolean', default: false, describe: 'continue a run: skip samples already recorded (latest run of this config unless --out)' })
+          .option('backend', backendOption),
+      async (argv) => {
+        process.exitCode = await runCommand({ config: argv.config, out: argv.out, resume: argv.resume, backend: argv.backend as BackendChoice | undefined });
+      },
+    )
+    .command(
+      'validate <config>',
+      'check an experiment file without running it',
+      (y) => y.positional('config', { type: 'string', demandOption: true }),
+      (argv) => validateCommand(argv.config),
+    )
+    .command('list', 'list datasets, zoo models and attack plugins with their params', {}, () => listCommand())
+    .command(
+      'train <names..>',
+      'train zoo models (a name or "all") deterministically and write models/<name>/',
+      (y) =>
+        y
+          .positional('names', { type: 'string', array: true, demandOption: true })
+          .option('seed', { type: 'number', default: 1, describe: 'training seed' })
+          .option('epochs', { type: 'number', describe: 'override the epochs of each model' })
+          .option('backend', backendOption),
+      async (argv) => {
+        await trainCommandLine({ names: argv.names, seed: argv.seed, epochs: argv.epochs, backend: (argv.backend ?? 'auto') as BackendChoice });
+      },
+    )
+    .command(
+      'bench',
+      'measure forward and input-gradient throughput and PGD end to end; writes results/bench/latest.csv',
+      (y) => y.option('backend', backendOption).option('runs', { type: 'number', default: 5, describe: 'repetitions per figure' }),
+      async (argv) => {
+        await benchCommand({ backend: (argv.backend ?? 'auto') as BackendChoice, runs: argv.runs });
+      },
+    )
+    .demandCommand(1, 'name a command: run, validate, list, train or bench')
+    .strict()
+    .fail((message, error) => {
+      if (error !== undefined && error !== null) fail(error);
+      fail(new UserError(message));
+    })
+    .help()
+    .parseAsync();
+} catch (error) {
+  fail(error);
+}

@@ -1,0 +1,68 @@
+// `gauntlet run`: config → results directory, with Ctrl-C stopping cleanly after the chunk under way.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { plugins } from '../../attacks/registry.js';
+import type { BackendChoice } from '../config/experiment.js';
+import { configEnv } from './config-env.js';
+import { loadExperimentFile } from '../config/load.js';
+import { UserError } from '../errors.js';
+import { createProgress } from '../progress.js';
+import { RUN_FILES, runExperiment } from '../runner.js';
+import { formatSummary } from './summary.js';
+
+export interface RunArgs {
+  config: string;
+  out?: string;
+  resume: boolean;
+  backend?: BackendChoice;
+}
+
+function timestamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+/** The most recent results/<name>-<timestamp>/ that holds a run, for --resume without --out. */
+function latestRunDir(name: string): string | undefined {
+  if (!existsSync('results')) return undefined;
+  const pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d{8}-\\d{6}$`);
+  const dirs = readdirSync('results').filter((d) => pattern.test(d) && existsSync(join('results', d, RUN_FILES.info)));
+  return dirs.sort().at(-1);
+}
+
+export async function runCommand(args: RunArgs): Promise<number> {
+  const experiment = loadExperimentFile(args.config, configEnv());
+  let outDir = args.out;
+  if (outDir === undefined && args.resume) {
+    const latest = latestRunDir(experiment.name);
+    if (latest === undefined) throw new UserError(`--resume: no earlier run of '${experiment.name}' under results/; give its directory with --out`);
+    outDir = join('results', latest);
+  }
+  outDir ??= join('results', `${experiment.name}-${timestamp(new Date())}`);
+
+  const progress = createProgress();
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(130);
+    progress.log(`\n${signal}: stopping after the chunk under way (again to quit at once); resume with: gauntlet run ${args.config} --resume --out ${outDir}`);
+    controller.abort(new Error(signal));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const result = await runExperiment(experiment, {
+      configFile: args.config,
+      outDir,
+      resume: args.resume,
+      backend: args.backend,
+      plugins,
+      progress,
+      interrupt: controller.signal,
+    });
+    process.stdout.write(formatSummary(result.rows) + '\n');
+    process.stdout.write(`backend ${result.info.backend}; results in ${outDir}/ (${RUN_FILES.samples}, ${RUN_FILES.leaderboard})\n`);
+    return result.info.status === 'interrupted' ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

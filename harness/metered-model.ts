@@ -1,0 +1,36 @@
+// The harness counts every model query the same way for every plugin, so comparisons are at equal cost.
+import type { LossSpec, ModelHandle } from './types.js';
+
+export interface CostCounters {
+  forward: number;
+  gradient: number;
+  solver_calls: number;
+}
+
+export function zeroCost(): CostCounters {
+  return { forward: 0, gradient: 0, solver_calls: 0 };
+}
+
+/** A view of `model` that adds the number of images of each call to `counters`. */
+export function meteredModel(model: ModelHandle, counters: CostCounters): ModelHandle {
+  const images = (x: Float32Array): number => x.length / model.inputSize;
+  return {
+    name: model.name,
+    inputShape: model.inputShape,
+    inputSize: model.inputSize,
+    numClasses: model.numClasses,
+    layers: model.layers,
+    predict(x: Float32Array) {
+      counters.forward += images(x);
+      return model.predict(x);
+    },
+    classify(x: Float32Array) {
+      counters.forward += images(x);
+      return model.classify(x);
+    },
+    inputGradient(x: Float32Array, loss: LossSpec) {
+      counters.gradient += images(x);
+      return model.inputGradient(x, loss);
+    },
+  };
+}

@@ -1,0 +1,172 @@
+// Runs an experiment into a results directory: loads every model and dataset once, runs the jobs,
+// appends records as they finish, and writes the leaderboard. Resumable, interruptible.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import { shortHash } from './canonical-json.js';
+import { capabilityMismatch } from './capabilities.js';
+import { modelRefName, type BackendChoice, type DataSelection, type Experiment, type ModelRef } from './config/experiment.js';
+import { loadDataset, selectIndices, type Dataset } from './data/datasets.js';
+import { selectBackend } from './engine/backend.js';
+import { loadModel, zooModelDataset } from './engine/model-handle.js';
+import { UserError } from './errors.js';
+import { planJobs, type Job } from './plan.js';
+import type { RegisteredPlugin } from './plugin.js';
+import type { Progress } from './progress.js';
+import { leaderboardRow, writeLeaderboard, type LeaderboardRow } from './results/leaderboard.js';
+import { RESULTS_CONTRACT, type SampleRecord } from './results/record.js';
+import { RecordsWriter } from './results/records-file.js';
+import { gauntletVersion, gitCommit, hostCores, readRunInfo, writeRunInfo, type RunInfo } from './results/run-info.js';
+import { runJob } from './run-job.js';
+import type { ModelHandle } from './types.js';
+
+export interface RunOptions {
+  configFile: string;
+  outDir: string;
+  resume: boolean;
+  backend?: BackendChoice;
+  plugins: ReadonlyMap<string, RegisteredPlugin>;
+  progress: Progress;
+  /** abort to stop after the chunk under way (Ctrl-C); what is written stays written */
+  interrupt: AbortSignal;
+}
+
+export interface RunResult {
+  outDir: string;
+  info: RunInfo;
+  rows: LeaderboardRow[];
+}
+
+export const RUN_FILES = { info: 'run.json', config: 'config.yaml', samples: 'samples.jsonl', leaderboard: 'leaderboard.csv' } as const;
+
+export function configHash(experiment: Experiment): string {
+  return shortHash(experiment, 16);
+}
+
+export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunResult> {
+  const { outDir, progress } = options;
+  const paths = {
+    info: join(outDir, RUN_FILES.info),
+    config: join(outDir, RUN_FILES.config),
+    samples: join(outDir, RUN_FILES.samples),
+    leaderboard: join(outDir, RUN_FILES.leaderboard),
+  };
+  const hash = configHash(experiment);
+  const previous = existsSync(paths.info) ? readRunInfo(paths.info) : undefined;
+  if (previous !== undefined && !options.resume) {
+    throw new UserError(`${outDir} already holds a run; pass --resume to continue it or choose another --out`);
+  }
+  if (previous !== undefined && previous.config_hash !== hash) {
+    throw new UserError(`${outDir} was written by a different config (hash ${previous.config_hash}, this one ${hash}); resume needs the same config`);
+  }
+
+  const backend = await selectBackend(options.backend ?? experiment.backend);
+  const models = await loadModels(experiment);
+  const jobs = planJobs(experiment, { plugins: options.plugins, datasetOf: (ref) => (typeof ref === 'string' ? zooModelDataset(ref) : undefined) });
+  const jobModels = (job: Job): ModelHandle[] => [job.model, ...(job.attack.models ?? [])].map((ref) => models.get(modelRefName(ref)) as ModelHandle);
+  for (const job of jobs) {
+    const mismatch = capabilityMismatch(job.plugin, jobModels(job));
+    if (mismatch !== undefined) throw new UserError(mismatch);
+  }
+  const datasets = await loadDatasets(experiment.data);
+  const indicesOf = new Map(experiment.data.map((selection) => [selection, selectIndices(selection, datasetFor(datasets, selection))]));
+
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(paths.config, toYaml(experiment));
+  const started = new Date().toISOString();
+  const info: RunInfo = {
+    contract: RESULTS_CONTRACT,
+    gauntlet_version: gauntletVersion(),
+    git_commit: gitCommit(),
+    name: experiment.name,
+    config_file: options.configFile,
+    config_hash: hash,
+    seed: experiment.seed,
+    backend: backend.backend,
+    backend_tried: backend.tried,
+    cores: hostCores(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    started: previous?.started ?? started,
+    ended: null,
+    status: 'running',
+    sessions: [...(previous?.sessions ?? []), { started, ended: null, resumed: previous !== undefined }],
+  };
+  writeRunInfo(paths.info, info);
+
+  const { writer, existing } = RecordsWriter.resume(paths.samples);
+  const records: SampleRecord[] = [...existing];
+  const done = new Set(existing.map((r) => `${r.job}:${r.index}`));
+  if (existing.length > 0) progress.log(`resuming: ${existing.length} records already in ${paths.samples}`);
+
+  let status: RunInfo['status'] = 'failed';
+  let rows: LeaderboardRow[] = [];
+  try {
+    for (const [k, job] of jobs.entries()) {
+      if (options.interrupt.aborted) break;
+      const data = datasetFor(datasets, job.data);
+      const indices = (indicesOf.get(job.data) as number[]).filter((i) => !done.has(`${job.hash}:${i}`));
+      progress.job(`[${k + 1}/${jobs.length}] ${job.attack.id} on ${modelRefName(job.model)}`, indices.length);
+      await runJob({
+        job,
+        models: jobModels(job),
+        data,
+        indices,
+        seed: experiment.seed,
+        sampleTimeoutMs: experiment.limits.sample_timeout_s * 1000,
+        interrupt: options.interrupt,
+        write: (record) => {
+          writer.append(record);
+          records.push(record);
+          progress.tick();
+        },
+        log: (message) => progress.log(`${job.attack.id}: ${message}`),
+      });
+    }
+    status = options.interrupt.aborted ? 'interrupted' : 'finished';
+  } finally {
+    progress.stop();
+    rows = leaderboardRows(jobs, datasets, records);
+    writeLeaderboard(paths.leaderboard, rows);
+    const ended = new Date().toISOString();
+    info.status = status;
+    info.ended = ended;
+    info.sessions[info.sessions.length - 1].ended = ended;
+    writeRunInfo(paths.info, info);
+  }
+  return { outDir, info, rows };
+}
+
+async function loadModels(experiment: Experiment): Promise<Map<string, ModelHandle>> {
+  const refs = new Map<string, ModelRef>();
+  for (const ref of experiment.models) refs.set(modelRefName(ref), ref);
+  for (const attack of experiment.attacks) for (const ref of attack.models ?? []) refs.set(modelRefName(ref), ref);
+  const models = new Map<string, ModelHandle>();
+  for (const [name, ref] of refs) models.set(name, await loadModel(ref));
+  return models;
+}
+
+const datasetKey = (selection: DataSelection): string => `${selection.dataset}/${selection.split}`;
+
+async function loadDatasets(selections: readonly DataSelection[]): Promise<Map<string, Dataset>> {
+  const datasets = new Map<string, Dataset>();
+  for (const selection of selections) {
+    const key = datasetKey(selection);
+    if (!datasets.has(key)) datasets.set(key, await loadDataset(selection.dataset, selection.split));
+  }
+  return datasets;
+}
+
+function datasetFor(datasets: Map<string, Dataset>, selection: DataSelection): Dataset {
+  return datasets.get(datasetKey(selection)) as Dataset;
+}
+
+function leaderboardRows(jobs: readonly Job[], datasets: Map<string, Dataset>, records: readonly SampleRecord[]): LeaderboardRow[] {
+  const byJob = new Map<string, SampleRecord[]>();
+  for (const record of records) {
+    const list = byJob.get(record.job);
+    if (list === undefined) byJob.set(record.job, [record]);
+    else list.push(record);
+  }
+  return jobs.map((job) => leaderboardRow(job, datasetFor(datasets, job.data).numClasses, byJob.get(job.hash) ?? []));
+}
