@@ -1,0 +1,7 @@
+// Every attack plugin gauntlet knows, by id. A new plugin is one folder plus one line here.
+import type { RegisteredPlugin } from '../harness/plugin.js';
+import { fgsm } from './fgsm/index.js';
+import { pgd } from './pgd/index.js';
+import { random } from './random/index.js';
+
+export const plugins: ReadonlyMap<string, RegisteredPlugin> = new Map([fgsm, pgd, random].map((plugin) => [plugin.id, plugin]));

@@ -1,0 +1,111 @@
+// A ModelHandle in plain JS for a hand-built linear classifier z = W x + b, with analytic input
+// gradients: known-answer tests can then say exactly which adversarials exist, with no tfjs involved.
+import type { LayerSummary, LossSpec, ModelHandle } from '../../harness/types.js';
+
+export interface LinearModelSpec {
+  /** one row of input weights per class */
+  weights: readonly (readonly number[])[];
+  bias: readonly number[];
+  name?: string;
+  inputShape?: readonly number[];
+}
+
+/** Batch size of every model call, in order, so tests can assert that plugins batch. */
+export interface CallLog {
+  predict: number[];
+  classify: number[];
+  gradient: number[];
+}
+
+export interface LinearModel extends ModelHandle {
+  readonly calls: CallLog;
+  /** logits of one input, in float64 */
+  logits(x: ArrayLike<number>): number[];
+}
+
+export function linearModel(spec: LinearModelSpec): LinearModel {
+  const numClasses = spec.weights.length;
+  const inputSize = spec.weights[0].length;
+  if (spec.bias.length !== numClasses || spec.weights.some((row) => row.length !== inputSize)) {
+    throw new RangeError('linearModel: weights must be numClasses × inputSize and bias numClasses long');
+  }
+  const inputShape = spec.inputShape ?? [inputSize];
+  const layers: LayerSummary[] = [
+    { name: 'dense', className: 'Dense', activation: 'linear', outputShape: [numClasses], params: numClasses * (inputSize + 1) },
+  ];
+  const calls: CallLog = { predict: [], classify: [], gradient: [] };
+
+  const logits = (x: ArrayLike<number>, offset = 0): number[] =>
+    spec.weights.map((row, k) => {
+      let z = spec.bias[k];
+      for (let i = 0; i < inputSize; i++) z += row[i] * x[offset + i];
+      return z;
+    });
+
+  const batchSize = (x: Float32Array): number => {
+    if (x.length % inputSize !== 0) throw new RangeError(`input of ${x.length} values is not a batch of ${inputSize}`);
+    return x.length / inputSize;
+  };
+
+  const allLogits = (x: Float32Array): number[][] =>
+    Array.from({ length: batchSize(x) }, (_, n) => logits(x, n * inputSize));
+
+  return {
+    name: spec.name ?? 'linear',
+    inputShape,
+    inputSize,
+    numClasses,
+    layers,
+    calls,
+    logits: (x) => logits(x),
+    async predict(x) {
+      calls.predict.push(batchSize(x));
+      return Float32Array.from(allLogits(x).flat());
+    },
+    async classify(x) {
+      calls.classify.push(batchSize(x));
+      return Int32Array.from(allLogits(x).map(argmax));
+    },
+    async inputGradient(x, loss) {
+      calls.gradient.push(batchSize(x));
+      const rows = allLogits(x);
+      const gradient = new Float32Array(x.length);
+      const losses = new Float32Array(rows.length);
+      rows.forEach((z, n) => {
+        const { value, dz } = lossAndLogitGradient(z, loss, n);
+        losses[n] = value;
+        for (let i = 0; i < inputSize; i++) {
+          let g = 0;
+          for (let k = 0; k < numClasses; k++) g += dz[k] * spec.weights[k][i];
+          gradient[n * inputSize + i] = g;
+        }
+      });
+      return { gradient, loss: losses };
+    },
+  };
+}
+
+/** First index of the maximum, matching tf.argMax on ties. */
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
+  return best;
+}
+
+function lossAndLogitGradient(z: readonly number[], loss: LossSpec, n: number): { value: number; dz: number[] } {
+  const label = loss.labels[n];
+  if (loss.kind === 'cross-entropy') {
+    const max = Math.max(...z);
+    const exps = z.map((v) => Math.exp(v - max));
+    const sum = exps.reduce((a, b) => a + b, 0);
+    const dz = exps.map((e, k) => e / sum - (k === label ? 1 : 0));
+    return { value: max + Math.log(sum) - z[label], dz };
+  }
+  let other = loss.targets?.[n];
+  if (other === undefined) {
+    other = label === 0 ? 1 : 0;
+    for (let k = 0; k < z.length; k++) if (k !== label && z[k] > z[other]) other = k;
+  }
+  const dz = z.map((_, k) => (k === other ? 1 : 0) - (k === label ? 1 : 0));
+  return { value: z[other] - z[label], dz };
+}
