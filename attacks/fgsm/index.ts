@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { definePlugin } from '../../harness/plugin.js';
 import type { SampleOutcome } from '../../harness/types.js';
-import { row, stack } from './batch.js';
-import { linfBall, signStep } from './linf-ball.js';
-import { lossParam } from './loss.js';
+import { row, stack } from '../shared/batch.js';
+import { linfBall, signStep } from '../shared/linf-ball.js';
+import { lossParam } from '../shared/loss-param.js';
 
 const params = z
   .object({

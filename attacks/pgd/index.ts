@@ -4,9 +4,9 @@
 import { z } from 'zod';
 import { definePlugin } from '../../harness/plugin.js';
 import type { SampleInput, SampleOutcome } from '../../harness/types.js';
-import { row, stack } from '../fgsm/batch.js';
-import { linfBall, signStep, uniformInBall, type Box } from '../fgsm/linf-ball.js';
-import { lossParam } from '../fgsm/loss.js';
+import { row, stack } from '../shared/batch.js';
+import { linfBall, signStep, uniformInBall, type Box } from '../shared/linf-ball.js';
+import { lossParam } from '../shared/loss-param.js';
 
 const params = z
   .object({

@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import { definePlugin } from '../../harness/plugin.js';
 import type { SampleInput, SampleOutcome } from '../../harness/types.js';
-import { stack } from '../fgsm/batch.js';
-import { linfBall, uniformInBall, type Box } from '../fgsm/linf-ball.js';
+import { stack } from '../shared/batch.js';
+import { linfBall, uniformInBall, type Box } from '../shared/linf-ball.js';
 
 const params = z
   .object({
