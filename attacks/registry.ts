@@ -3,5 +3,6 @@ import type { RegisteredPlugin } from '../harness/plugin.js';
 import { fgsm } from './fgsm/index.js';
 import { pgd } from './pgd/index.js';
 import { random } from './random/index.js';
+import { saltPepper } from './salt-pepper/index.js';
 
-export const plugins: ReadonlyMap<string, RegisteredPlugin> = new Map([fgsm, pgd, random].map((plugin) => [plugin.id, plugin]));
+export const plugins: ReadonlyMap<string, RegisteredPlugin> = new Map([fgsm, pgd, random, saltPepper].map((plugin) => [plugin.id, plugin]));
