@@ -158,6 +158,7 @@ function emptyResult(): Omit<RecordBody, 'index' | 'label' | 'prediction' | 'sta
     region: null,
     time_ms: 0,
     cost: zeroCost(),
+    claims: [],
     details: {},
   };
 }
@@ -191,6 +192,7 @@ async function toRecords(
       prediction: sample.prediction,
       time_ms: share(elapsedMs),
       cost: { forward: share(counters.forward), gradient: share(counters.gradient), solver_calls: share(counters.solver_calls) },
+      claims: outcome.claims ?? [],
       details: outcome.details ?? {},
     };
     switch (outcome.status) {

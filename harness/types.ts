@@ -89,12 +89,29 @@ export interface AttackContext<P> {
   log(message: string): void;
 }
 
+/**
+ * A statement about every adversarial of a sample, which the claims ledger checks against every
+ * other plugin's validated adversarials: each x' the model labels differently (as `target`, when
+ * given) lies at distance >= `value` from x (> `value` when `strict`).
+ * A claim with a `condition` ("along the activation pattern of x", "pixels 3 and 7 only", "grid
+ * {0,1}") holds only under it: it is recorded, never used as a bound.
+ */
+export interface BoundClaim {
+  kind: 'lower_bound';
+  norm: Norm;
+  value: number;
+  strict: boolean;
+  target?: number;
+  condition?: string;
+}
+
 /** What a plugin reports per sample. The harness validates and times it; plugins never write files. */
-export type SampleOutcome =
-  | { status: 'adversarial'; index: number; adversarial: Float32Array; target?: number; details?: Record<string, unknown> }
-  | { status: 'not_found'; index: number; details?: Record<string, unknown> }
-  | { status: 'robust'; index: number; region: string; details?: Record<string, unknown> }
-  | { status: 'error' | 'timeout'; index: number; message: string; details?: Record<string, unknown> };
+export type SampleOutcome = (
+  | { status: 'adversarial'; index: number; adversarial: Float32Array; target?: number }
+  | { status: 'not_found'; index: number }
+  | { status: 'robust'; index: number; region: string }
+  | { status: 'error' | 'timeout'; index: number; message: string }
+) & { details?: Record<string, unknown>; claims?: BoundClaim[] };
 
 export interface AttackPlugin<P = unknown> {
   readonly id: string;

@@ -1,5 +1,6 @@
 // samples.jsonl, contract v1: one object per (job, sample), appended as each sample finishes.
 import type { Distances } from '../../metrics/distances.js';
+import type { BoundClaim } from '../types.js';
 
 export const RESULTS_CONTRACT = 'gauntlet-results/v1';
 
@@ -35,6 +36,8 @@ export interface SampleRecord {
   region: string | null;
   time_ms: number;
   cost: SampleCost;
+  /** the plugin's bounds on every adversarial of this sample (checked by the claims ledger) */
+  claims: BoundClaim[];
   details: Record<string, unknown>;
 }
 
