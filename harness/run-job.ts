@@ -89,6 +89,7 @@ async function runChunk(run: JobRun, chunk: readonly SampleInput[], counters: Co
     model: meteredModel(run.models[0], counters),
     models: run.models.map((m) => meteredModel(m, counters)),
     samples: chunk,
+    solverCalls: { add: (count = 1) => void (counters.solver_calls += count) },
     dataset: { name: run.data.name, inputShape: run.data.inputShape, numClasses: run.data.numClasses },
     signal: controller.signal,
     log: run.log,

@@ -76,6 +76,10 @@ export interface SampleInput {
   readonly rng: Rng;
 }
 
+export interface SolverCallCounter {
+  add(count?: number): void;
+}
+
 export interface AttackContext<P> {
   readonly params: P;
   /** the model under attack */
@@ -84,6 +88,8 @@ export interface AttackContext<P> {
   readonly models: readonly ModelHandle[];
   readonly samples: readonly SampleInput[];
   readonly dataset: { readonly name: string; readonly inputShape: readonly number[]; readonly numClasses: number };
+  /** solver adapters (harness/solvers/) report each LP/MILP/SMT query here, so solver cost is counted like model queries */
+  readonly solverCalls: SolverCallCounter;
   /** aborted when the chunk's time is up or the run is interrupted; long loops should check it */
   readonly signal: AbortSignal;
   log(message: string): void;

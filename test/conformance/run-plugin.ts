@@ -57,6 +57,7 @@ export async function runPlugin(run: PluginRun): Promise<SampleOutcome[]> {
       samples: chunk,
       dataset: { name: 'test', inputShape: run.model.inputShape, numClasses: run.model.numClasses },
       signal,
+      solverCalls: { add: () => undefined },
       log: () => undefined,
     };
     const iterator = run.plugin.run(ctx)[Symbol.asyncIterator]();
