@@ -1,5 +1,5 @@
 // Registering a plugin erases its params type: the runner only calls it with params its own schema parsed.
-import type { AttackContext, AttackPlugin, Capability, PluginKind, SampleOutcome, ThreatModel } from './types.js';
+import type { AttackContext, AttackPlugin, Capability, PluginKind, SampleOutcome, SampleRecordView, ThreatModel } from './types.js';
 import type { z } from 'zod';
 
 export interface RegisteredPlugin {
@@ -11,6 +11,7 @@ export interface RegisteredPlugin {
   chunkSize(params: unknown): number;
   threat(params: unknown): ThreatModel;
   run(ctx: AttackContext<unknown>): AsyncIterable<SampleOutcome>;
+  leaderboard(records: readonly SampleRecordView[], params: unknown): Record<string, string | number>;
 }
 
 export function definePlugin<P>(plugin: AttackPlugin<P>): RegisteredPlugin {
@@ -23,5 +24,6 @@ export function definePlugin<P>(plugin: AttackPlugin<P>): RegisteredPlugin {
     chunkSize: (params) => plugin.chunkSize(params as P),
     threat: (params) => plugin.threat(params as P),
     run: (ctx) => plugin.run(ctx as AttackContext<P>),
+    leaderboard: (records, params) => plugin.leaderboard?.(records, params as P) ?? {},
   };
 }

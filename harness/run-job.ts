@@ -5,7 +5,7 @@ import { meteredModel, zeroCost, type CostCounters } from './metered-model.js';
 import type { Job } from './plan.js';
 import { createRng } from './rng.js';
 import { float32ToJson, type SampleRecord } from './results/record.js';
-import type { AttackContext, ModelHandle, SampleInput, SampleOutcome } from './types.js';
+import type { Artifact, AttackContext, ModelHandle, SampleInput, SampleOutcome } from './types.js';
 import { validateClaims, type Claim } from './validate.js';
 
 /** What run-job needs of a dataset split. */
@@ -29,6 +29,9 @@ export interface JobRun {
   sampleTimeoutMs: number;
   /** aborted on Ctrl-C / SIGTERM: the chunk under way is dropped, to be redone on resume */
   interrupt: AbortSignal;
+  /** output.images of the experiment */
+  images: boolean;
+  artifact(artifact: Artifact): void;
   write(record: SampleRecord): void;
   log(message: string): void;
 }
@@ -92,6 +95,8 @@ async function runChunk(run: JobRun, chunk: readonly SampleInput[], counters: Co
     solverCalls: { add: (count = 1) => void (counters.solver_calls += count) },
     dataset: { name: run.data.name, inputShape: run.data.inputShape, numClasses: run.data.numClasses },
     signal: controller.signal,
+    images: run.images,
+    artifact: run.artifact,
     log: run.log,
   };
   const wanted = new Set(chunk.map((s) => s.index));

@@ -6,7 +6,8 @@ import { stringify as toYaml } from 'yaml';
 import { shortHash } from './canonical-json.js';
 import { capabilityMismatch } from './capabilities.js';
 import { modelRefName, type BackendChoice, type DataSelection, type Experiment, type ModelRef } from './config/experiment.js';
-import { loadDataset, selectIndices, type Dataset } from './data/datasets.js';
+import { loadDataset, type Dataset } from './data/dataset.js';
+import { selectIndices } from './data/selection.js';
 import { selectBackend } from './engine/backend.js';
 import { loadModel, zooModelDataset } from './engine/model-handle.js';
 import { UserError } from './errors.js';
@@ -15,6 +16,7 @@ import type { RegisteredPlugin } from './plugin.js';
 import type { Progress } from './progress.js';
 import { leaderboardRow, writeLeaderboard, type LeaderboardRow } from './results/leaderboard.js';
 import { RESULTS_CONTRACT, type SampleRecord } from './results/record.js';
+import { ArtifactWriter } from './results/artifacts.js';
 import { RecordsWriter } from './results/records-file.js';
 import { gauntletVersion, gitCommit, hostCores, readRunInfo, writeRunInfo, type RunInfo } from './results/run-info.js';
 import { runJob } from './run-job.js';
@@ -99,6 +101,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const done = new Set(existing.map((r) => `${r.job}:${r.index}`));
   if (existing.length > 0) progress.log(`resuming: ${existing.length} records already in ${paths.samples}`);
 
+  const artifacts = new ArtifactWriter(outDir);
   let status: RunInfo['status'] = 'failed';
   let rows: LeaderboardRow[] = [];
   try {
@@ -115,6 +118,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
         seed: experiment.seed,
         sampleTimeoutMs: experiment.limits.sample_timeout_s * 1000,
         interrupt: options.interrupt,
+        images: experiment.output.images,
+        artifact: (artifact) => artifacts.write(job.hash, artifact),
         write: (record) => {
           writer.append(record);
           records.push(record);
@@ -126,6 +131,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     status = options.interrupt.aborted ? 'interrupted' : 'finished';
   } finally {
     progress.stop();
+    await artifacts.flush();
     rows = leaderboardRows(jobs, datasets, records);
     writeLeaderboard(paths.leaderboard, rows);
     const ended = new Date().toISOString();

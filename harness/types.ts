@@ -76,6 +76,12 @@ export interface SampleInput {
   readonly rng: Rng;
 }
 
+/** A file a plugin asks the harness to write under <run>/artifacts/<job>/ (plugins never write files). */
+export type Artifact =
+  /** 8-bit image, row-major, `channels` values per pixel */
+  | { kind: 'png'; name: string; width: number; height: number; channels: 1 | 3; pixels: Uint8Array }
+  | { kind: 'csv'; name: string; rows: Record<string, string | number>[] };
+
 export interface SolverCallCounter {
   add(count?: number): void;
 }
@@ -92,6 +98,10 @@ export interface AttackContext<P> {
   readonly solverCalls: SolverCallCounter;
   /** aborted when the chunk's time is up or the run is interrupted; long loops should check it */
   readonly signal: AbortSignal;
+  /** whether the experiment asked for images (output.images): skip rendering PNGs otherwise */
+  readonly images: boolean;
+  /** hands the harness a file to write; `name` is a plain file name, e.g. `saliency-17.png` */
+  artifact(artifact: Artifact): void;
   log(message: string): void;
 }
 
@@ -130,4 +140,23 @@ export interface AttackPlugin<P = unknown> {
   chunkSize(params: P): number;
   threat(params: P): ThreatModel;
   run(ctx: AttackContext<P>): AsyncIterable<SampleOutcome>;
+  /**
+   * Extra leaderboard columns for a job, computed from its records (e.g. DeepCheck's attackable
+   * pixels per image from `details`). Only validated data should feed them.
+   */
+  leaderboard?(records: readonly SampleRecordView[], params: P): Record<string, string | number>;
+}
+
+/** What a plugin's leaderboard hook reads of a record (see harness/results/record.ts). */
+export interface SampleRecordView {
+  index: number;
+  label: number;
+  status: string;
+  adversarial_prediction: number | null;
+  target: number | null;
+  distances: { l0: number; l1: number; l2: number; linf: number } | null;
+  time_ms: number;
+  cost: { forward: number; gradient: number; solver_calls: number };
+  claims: BoundClaim[];
+  details: Record<string, unknown>;
 }

@@ -32,6 +32,11 @@ export interface Limits {
   sample_timeout_s: number;
 }
 
+export interface OutputOptions {
+  /** let plugins write PNGs (saliency maps, plots) under <run>/artifacts/ */
+  images: boolean;
+}
+
 export interface Experiment {
   name: string;
   seed: number;
@@ -40,6 +45,7 @@ export interface Experiment {
   models: ModelRef[];
   attacks: AttackSpec[];
   limits: Limits;
+  output: OutputOptions;
 }
 
 export function modelRefName(ref: ModelRef): string {

@@ -79,6 +79,7 @@ export function experimentSchema(modelNames: readonly string[]) {
     models,
     attacks: z.array(attack).min(1),
     limits: z.strictObject({ sample_timeout_s: z.number().positive().default(60) }).prefault({}),
+    output: z.strictObject({ images: z.boolean().default(false) }).prefault({}),
   });
   return expecting(experiment, TOP_LEVEL_EXPECTED);
 }

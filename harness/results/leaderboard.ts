@@ -15,7 +15,8 @@ export const LEADERBOARD_COLUMNS = [
   'forward_passes', 'gradient_calls', 'solver_calls', 'pielou', 'job',
 ] as const;
 
-export type LeaderboardRow = Record<(typeof LEADERBOARD_COLUMNS)[number], string | number>;
+/** The v1 columns, then whatever columns the job's plugin adds (its `leaderboard` hook). */
+export type LeaderboardRow = Record<(typeof LEADERBOARD_COLUMNS)[number], string | number> & Record<string, string | number>;
 
 export function describeThreat(threat: ThreatModel): string {
   return threat.norm === 'unbounded' ? 'unbounded' : `${threat.norm}<=${threat.budget}`;
@@ -63,9 +64,19 @@ export function leaderboardRow(job: Job, numClasses: number, records: readonly S
     solver_calls: sum((r) => r.cost.solver_calls),
     pielou: evenness === null ? '' : round(evenness, 4),
     job: job.hash,
+    ...pluginColumns(job, records),
   };
 }
 
+function pluginColumns(job: Job, records: readonly SampleRecord[]): Record<string, string | number> {
+  const extra = job.plugin.leaderboard(records, job.attack.params);
+  const clash = Object.keys(extra).find((key) => (LEADERBOARD_COLUMNS as readonly string[]).includes(key));
+  if (clash !== undefined) throw new Error(`plugin ${job.plugin.id} redefines the leaderboard column '${clash}'`);
+  return extra;
+}
+
 export function writeLeaderboard(path: string, rows: readonly LeaderboardRow[]): void {
-  writeFileSync(path, stringify(rows as LeaderboardRow[], { header: true, columns: [...LEADERBOARD_COLUMNS] }));
+  const columns: string[] = [...LEADERBOARD_COLUMNS];
+  for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  writeFileSync(path, stringify(rows as LeaderboardRow[], { header: true, columns }));
 }

@@ -58,6 +58,8 @@ export async function runPlugin(run: PluginRun): Promise<SampleOutcome[]> {
       dataset: { name: 'test', inputShape: run.model.inputShape, numClasses: run.model.numClasses },
       signal,
       solverCalls: { add: () => undefined },
+      images: false,
+      artifact: () => undefined,
       log: () => undefined,
     };
     const iterator = run.plugin.run(ctx)[Symbol.asyncIterator]();

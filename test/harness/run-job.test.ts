@@ -51,6 +51,8 @@ async function records(p: RegisteredPlugin, options: { timeoutMs?: number; inter
     seed: 1,
     sampleTimeoutMs: options.timeoutMs ?? 1000,
     interrupt: options.interrupt ?? new AbortController().signal,
+    images: false,
+    artifact: () => {},
     write: (r) => written.push(r),
     log: () => {},
   });

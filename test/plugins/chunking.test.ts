@@ -10,7 +10,9 @@ const problem = linearProblem({ seed: 7, classes: 4, features: 6, count: 24, eps
 
 describe.each([...plugins.keys()])('%s', (id) => {
   const plugin = plugins.get(id)!;
-  const params = plugin.params.parse({ epsilon });
+  // L∞ plugins get the problem's ε; others (e.g. salt-pepper, L0) their defaults
+  const withEpsilon = plugin.params.safeParse({ epsilon });
+  const params = withEpsilon.success ? withEpsilon.data : plugin.params.parse({});
 
   it('gives identical outcomes in chunks of 1, of 5 and in one chunk', async () => {
     const run = (chunkSize: number) => runPlugin({ plugin, model: problem.model, samples: problem.samples, params, chunkSize, seed: 11 });
@@ -25,7 +27,7 @@ describe.each([...plugins.keys()])('%s', (id) => {
     const { model } = linearProblem({ seed: 8, classes: 3, features: 2, count: 0, epsilon });
     const dataset = { name: 'test', inputShape: model.inputShape, numClasses: model.numClasses };
     const outcomes: SampleOutcome[] = [];
-    for await (const o of plugin.run({ params, model, models: [model], samples: [], dataset, signal: new AbortController().signal, solverCalls: { add: () => undefined }, log: () => undefined })) outcomes.push(o);
+    for await (const o of plugin.run({ params, model, models: [model], samples: [], dataset, signal: new AbortController().signal, solverCalls: { add: () => undefined }, images: false, artifact: () => undefined, log: () => undefined })) outcomes.push(o);
     expect(outcomes).toEqual([]);
     expect(model.calls).toEqual({ predict: [], classify: [], gradient: [] });
   });
@@ -35,7 +37,9 @@ describe('seeding', () => {
   it('the random plugins draw from the seed: another seed gives other adversarials', async () => {
     for (const id of ['random', 'pgd']) {
       const plugin = plugins.get(id)!;
-      const params = plugin.params.parse({ epsilon });
+      // L∞ plugins get the problem's ε; others (e.g. salt-pepper, L0) their defaults
+  const withEpsilon = plugin.params.safeParse({ epsilon });
+  const params = withEpsilon.success ? withEpsilon.data : plugin.params.parse({});
       const adversarials = async (seed: number) =>
         (await runPlugin({ plugin, model: problem.model, samples: problem.samples, params, seed })).flatMap((o) => (o.status === 'adversarial' ? [Array.from(o.adversarial)] : []));
       const [a, b] = [await adversarials(1), await adversarials(2)];

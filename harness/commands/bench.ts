@@ -1,0 +1,102 @@
+// `gauntlet bench` (npm run bench): throughput of the shared model engine and of PGD end to end,
+// each figure the median of several timed runs with its spread. Writes results/bench/latest.csv.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import { Bench, type Task } from 'tinybench';
+import { plugins } from '../../attacks/registry.js';
+import type { BackendChoice } from '../config/experiment.js';
+import { loadDataset } from '../data/dataset.js';
+import { selectBackend } from '../engine/backend.js';
+import { loadModel } from '../engine/model-handle.js';
+import type { Job } from '../plan.js';
+import { hostCores } from '../results/run-info.js';
+import { runJob } from '../run-job.js';
+import type { ModelHandle } from '../types.js';
+
+export interface BenchArgs {
+  backend: BackendChoice;
+  runs: number;
+}
+
+export interface BenchFigure {
+  model: string;
+  figure: string;
+  unit: string;
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+const BENCH_MODELS = ['mnist-mlp-60-30', 'mnist-lenet5'];
+const BATCH = 1024;
+const PGD_IMAGES = 1000;
+const PGD_RUNS = 3;
+
+/** Images per second from a task's latencies: the median run, and the slowest and fastest. */
+function figure(task: Task, model: string, name: string, images: number): BenchFigure {
+  const result = task.result;
+  if (result.state !== 'completed') {
+    throw new Error(`bench task ${task.name} did not complete (${result.state}${result.state === 'errored' ? `: ${result.error.message}` : ''})`);
+  }
+  const rate = (ms: number): number => Number(((images * 1000) / ms).toFixed(1));
+  return { model, figure: name, unit: 'images/s', median: rate(result.latency.p50), min: rate(result.latency.max), max: rate(result.latency.min), runs: result.latency.samplesCount };
+}
+
+async function pgdEndToEnd(model: ModelHandle, images: Float32Array, labels: Uint8Array): Promise<void> {
+  const plugin = plugins.get('pgd');
+  if (plugin === undefined) throw new Error('the pgd plugin is not registered');
+  const params = plugin.params.parse({ epsilon: 0.1, steps: 40, step_size: 0.01, restarts: 1 }) as Record<string, unknown>;
+  const job: Job = { hash: 'bench', data: { dataset: 'mnist', split: 'test', samples: PGD_IMAGES }, model: model.name, attack: { id: 'pgd', params }, plugin };
+  const size = model.inputSize;
+  await runJob({
+    job,
+    models: [model],
+    data: { name: 'mnist', split: 'test', inputShape: model.inputShape, numClasses: 10, labels, sample: (i) => images.subarray(i * size, (i + 1) * size) },
+    indices: Array.from({ length: PGD_IMAGES }, (_, i) => i),
+    seed: 0,
+    sampleTimeoutMs: 600_000,
+    interrupt: new AbortController().signal,
+    images: false,
+    artifact: () => {},
+    write: () => {},
+    log: () => {},
+  });
+}
+
+export async function benchCommand(args: BenchArgs): Promise<BenchFigure[]> {
+  const backend = await selectBackend(args.backend);
+  const test = await loadDataset('mnist', 'test');
+  const figures: BenchFigure[] = [];
+  process.stderr.write(`bench: backend ${backend.backend}, ${hostCores()} cores, batch ${BATCH}, ${args.runs} runs per figure\n`);
+  for (const name of BENCH_MODELS) {
+    const model = await loadModel(name);
+    const batch = test.images.subarray(0, BATCH * model.inputSize);
+    const labels = Int32Array.from(test.labels.subarray(0, BATCH));
+    const engine = new Bench({ iterations: args.runs, time: 0, warmupIterations: 1, warmupTime: 0, throws: true });
+    engine
+      .add('forward', async () => {
+        await model.predict(batch);
+      })
+      .add('input-gradient', async () => {
+        await model.inputGradient(batch, { kind: 'cross-entropy', labels });
+      });
+    await engine.run();
+    figures.push(figure(engine.tasks[0], name, `forward (batch ${BATCH})`, BATCH));
+    figures.push(figure(engine.tasks[1], name, `input gradient (batch ${BATCH})`, BATCH));
+    process.stderr.write(`bench: PGD-40 on ${PGD_IMAGES} images, ${name}\n`);
+    // PGD takes seconds a run: fewer repetitions, no warm-up beyond the engine figures above.
+    const attack = new Bench({ iterations: Math.min(args.runs, PGD_RUNS), time: 0, warmup: false, throws: true });
+    attack.add('pgd-40', () => pgdEndToEnd(model, test.images.subarray(0, PGD_IMAGES * model.inputSize), test.labels.subarray(0, PGD_IMAGES)));
+    await attack.run();
+    figures.push(figure(attack.tasks[0], name, `PGD-40 end to end (${PGD_IMAGES} images)`, PGD_IMAGES));
+  }
+  const rows = figures.map((f) => ({ ...f, backend: backend.backend, cores: hostCores() }));
+  mkdirSync('results/bench', { recursive: true });
+  writeFileSync('results/bench/latest.csv', stringify(rows, { header: true }));
+  const table = [['model', 'figure', 'median', 'min', 'max', 'runs'], ...figures.map((f) => [f.model, f.figure, `${f.median} ${f.unit}`, String(f.min), String(f.max), String(f.runs)])];
+  const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  process.stdout.write(table.map((r) => r.map((v, i) => v.padEnd(widths[i])).join('  ')).join('\n') + '\n');
+  process.stdout.write(`written: results/bench/latest.csv (backend ${backend.backend}, ${hostCores()} cores)\n`);
+  return figures;
+}
