@@ -32,5 +32,6 @@ export function meteredModel(model: ModelHandle, counters: CostCounters): ModelH
       counters.gradient += images(x);
       return model.inputGradient(x, loss);
     },
+    piecewiseLinear: () => model.piecewiseLinear(),
   };
 }

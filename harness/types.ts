@@ -1,6 +1,7 @@
 // The contracts every module of gauntlet builds on: the model a plugin queries, the plugin
 // itself, and the outcomes it reports. Result files derive from these (see results/record.ts).
 import type { z } from 'zod';
+import type { PiecewiseLinearNet } from './piecewise/affine-view.js';
 
 export type Norm = 'l0' | 'l1' | 'l2' | 'linf';
 
@@ -52,6 +53,11 @@ export interface ModelHandle {
   classify(x: Float32Array): Promise<Int32Array>;
   /** d loss_i / d x_i per sample (the loss of each sample depends only on its own input) and the losses */
   inputGradient(x: Float32Array, loss: LossSpec): Promise<{ gradient: Float32Array; loss: Float32Array }>;
+  /**
+   * The network as affine maps each followed by ReLU or not (harness/piecewise/affine-view.ts), read
+   * once and cached; throws a UserError naming the layer when the model is not a ReLU network.
+   */
+  piecewiseLinear(): PiecewiseLinearNet;
 }
 
 /** A deterministic pseudo-random stream. */

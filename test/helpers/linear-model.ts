@@ -1,5 +1,6 @@
 // A ModelHandle in plain JS for a hand-built linear classifier z = W x + b, with analytic input
 // gradients: known-answer tests can then say exactly which adversarials exist, with no tfjs involved.
+import { SparseRows } from '../../harness/piecewise/sparse-rows.js';
 import type { LayerSummary, LossSpec, ModelHandle } from '../../harness/types.js';
 
 export interface LinearModelSpec {
@@ -58,6 +59,20 @@ export function linearModel(spec: LinearModelSpec): LinearModel {
     layers,
     calls,
     logits: (x) => logits(x),
+    piecewiseLinear: () => ({
+      name: spec.name ?? 'linear',
+      inputShape: [...inputShape],
+      inputSize,
+      layers: [
+        {
+          name: 'dense',
+          weights: SparseRows.fromDense(numClasses, inputSize, spec.weights.flat()),
+          bias: Float64Array.from(spec.bias),
+          relu: false,
+          outputShape: [numClasses],
+        },
+      ],
+    }),
     async predict(x) {
       calls.predict.push(batchSize(x));
       return Float32Array.from(allLogits(x).flat());
