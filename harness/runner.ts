@@ -9,7 +9,8 @@ import { modelRefName, type BackendChoice, type DataSelection, type Experiment, 
 import { loadDataset, type Dataset } from './data/dataset.js';
 import { selectIndices } from './data/selection.js';
 import { selectBackend } from './engine/backend.js';
-import { loadModel, zooModelDataset } from './engine/model-handle.js';
+import { loadModel } from './engine/model-handle.js';
+import { readZooManifest } from './zoo/manifest.js';
 import { UserError } from './errors.js';
 import { planJobs, type Job } from './plan.js';
 import type { RegisteredPlugin } from './plugin.js';
@@ -64,7 +65,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
 
   const backend = await selectBackend(options.backend ?? experiment.backend);
   const models = await loadModels(experiment);
-  const jobs = planJobs(experiment, { plugins: options.plugins, datasetOf: (ref) => (typeof ref === 'string' ? zooModelDataset(ref) : undefined) });
+  const jobs = planJobs(experiment, { plugins: options.plugins, datasetOf: (ref) => (typeof ref === 'string' ? readZooManifest(ref).dataset : undefined) });
   const jobModels = (job: Job): ModelHandle[] => [job.model, ...(job.attack.models ?? [])].map((ref) => models.get(modelRefName(ref)) as ModelHandle);
   for (const job of jobs) {
     const mismatch = capabilityMismatch(job.plugin, jobModels(job));
