@@ -35,9 +35,10 @@ try {
           .positional('config', { type: 'string', demandOption: true, describe: 'YAML experiment file' })
           .option('out', { type: 'string', describe: 'output directory (default results/<name>-<timestamp>)' })
           .option('resume', { type: 'boolean', default: false, describe: 'continue a run: skip samples already recorded (latest run of this config unless --out)' })
-          .option('backend', backendOption),
+          .option('backend', backendOption)
+          .option('workers', { type: 'number', describe: 'model worker threads (default: one per core on wasm/cpu); records do not depend on it' }),
       async (argv) => {
-        process.exitCode = await runCommand({ config: argv.config, out: argv.out, resume: argv.resume, backend: argv.backend as BackendChoice | undefined });
+        process.exitCode = await runCommand({ config: argv.config, out: argv.out, resume: argv.resume, backend: argv.backend as BackendChoice | undefined, workers: argv.workers });
       },
     )
     .command(

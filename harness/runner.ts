@@ -10,6 +10,7 @@ import { loadDataset, type Dataset } from './data/dataset.js';
 import { selectIndices } from './data/selection.js';
 import { selectBackend } from './engine/backend.js';
 import { loadModel } from './engine/model-handle.js';
+import { ModelPool } from './engine/pool/model-pool.js';
 import { readZooManifest } from './zoo/manifest.js';
 import { UserError } from './errors.js';
 import { planJobs, type Job } from './plan.js';
@@ -28,6 +29,8 @@ export interface RunOptions {
   outDir: string;
   resume: boolean;
   backend?: BackendChoice;
+  /** model worker threads (overrides the config) */
+  workers?: number;
   plugins: ReadonlyMap<string, RegisteredPlugin>;
   progress: Progress;
   /** abort to stop after the chunk under way (Ctrl-C); what is written stays written */
@@ -42,12 +45,14 @@ export interface RunResult {
 
 export const RUN_FILES = { info: 'run.json', config: 'config.yaml', samples: 'samples.jsonl', leaderboard: 'leaderboard.csv' } as const;
 
+/** Identifies the work a config asks for; the worker count changes speed, not records, so it is left out. */
 export function configHash(experiment: Experiment): string {
-  return shortHash(experiment, 16);
+  const { workers: _workers, ...work } = experiment;
+  return shortHash(work, 16);
 }
 
 export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunResult> {
-  const { outDir, progress } = options;
+  const { outDir } = options;
   const paths = {
     info: join(outDir, RUN_FILES.info),
     config: join(outDir, RUN_FILES.config),
@@ -63,14 +68,47 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     throw new UserError(`${outDir} was written by a different config (hash ${previous.config_hash}, this one ${hash}); resume needs the same config`);
   }
 
-  const backend = await selectBackend(options.backend ?? experiment.backend);
-  const models = await loadModels(experiment);
+  const backendChoice = options.backend ?? experiment.backend;
+  const backend = await selectBackend(backendChoice);
+  const workers = options.workers ?? experiment.workers ?? defaultWorkers(backend.backend);
+  const local = await loadModels(experiment);
   const jobs = planJobs(experiment, { plugins: options.plugins, datasetOf: (ref) => (typeof ref === 'string' ? readZooManifest(ref).dataset : undefined) });
-  const jobModels = (job: Job): ModelHandle[] => [job.model, ...(job.attack.models ?? [])].map((ref) => models.get(modelRefName(ref)) as ModelHandle);
   for (const job of jobs) {
-    const mismatch = capabilityMismatch(job.plugin, jobModels(job));
+    const mismatch = capabilityMismatch(job.plugin, modelsOf(job, local));
     if (mismatch !== undefined) throw new UserError(mismatch);
   }
+  const pool = workers > 1 ? await ModelPool.start({ workers, backend: backendChoice, models: modelRefs(experiment) }) : undefined;
+  const models = new Map([...local].map(([name, model]) => [name, pool?.handle(model) ?? model]));
+  try {
+    return await runWith(experiment, options, { backend, workers, jobs, models, hash, previous, paths });
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** The native backends use every core themselves; wasm and cpu need one worker per core. */
+function defaultWorkers(backend: string): number {
+  return backend === 'wasm' || backend === 'cpu' ? hostCores() : 1;
+}
+
+/** The model under attack first, then the attack's extra models. */
+function modelsOf(job: Job, models: Map<string, ModelHandle>): ModelHandle[] {
+  return [job.model, ...(job.attack.models ?? [])].map((ref) => models.get(modelRefName(ref)) as ModelHandle);
+}
+
+interface Prepared {
+  backend: Awaited<ReturnType<typeof selectBackend>>;
+  workers: number;
+  jobs: Job[];
+  models: Map<string, ModelHandle>;
+  hash: string;
+  previous: RunInfo | undefined;
+  paths: Record<keyof typeof RUN_FILES, string>;
+}
+
+async function runWith(experiment: Experiment, options: RunOptions, prepared: Prepared): Promise<RunResult> {
+  const { outDir, progress } = options;
+  const { backend, workers, jobs, models, hash, previous, paths } = prepared;
   const datasets = await loadDatasets(experiment.data);
   const indicesOf = new Map(experiment.data.map((selection) => [selection, selectIndices(selection, datasetFor(datasets, selection))]));
 
@@ -87,6 +125,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     seed: experiment.seed,
     backend: backend.backend,
     backend_tried: backend.tried,
+    workers,
     cores: hostCores(),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
@@ -113,7 +152,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       progress.job(`[${k + 1}/${jobs.length}] ${job.attack.id} on ${modelRefName(job.model)}`, indices.length);
       await runJob({
         job,
-        models: jobModels(job),
+        models: modelsOf(job, models),
         data,
         indices,
         seed: experiment.seed,
@@ -144,12 +183,17 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   return { outDir, info, rows };
 }
 
-async function loadModels(experiment: Experiment): Promise<Map<string, ModelHandle>> {
+/** Every model the experiment names, once each. */
+function modelRefs(experiment: Experiment): ModelRef[] {
   const refs = new Map<string, ModelRef>();
   for (const ref of experiment.models) refs.set(modelRefName(ref), ref);
   for (const attack of experiment.attacks) for (const ref of attack.models ?? []) refs.set(modelRefName(ref), ref);
+  return [...refs.values()];
+}
+
+async function loadModels(experiment: Experiment): Promise<Map<string, ModelHandle>> {
   const models = new Map<string, ModelHandle>();
-  for (const [name, ref] of refs) models.set(name, await loadModel(ref));
+  for (const ref of modelRefs(experiment)) models.set(modelRefName(ref), await loadModel(ref));
   return models;
 }
 

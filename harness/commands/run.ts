@@ -15,6 +15,7 @@ export interface RunArgs {
   out?: string;
   resume: boolean;
   backend?: BackendChoice;
+  workers?: number;
 }
 
 function timestamp(date: Date): string {
@@ -30,6 +31,9 @@ function latestRunDir(name: string): string | undefined {
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
+  if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) {
+    throw new UserError(`--workers: got ${args.workers}, expected a whole number >= 1`);
+  }
   const experiment = loadExperimentFile(args.config, configEnv());
   let outDir = args.out;
   if (outDir === undefined && args.resume) {
@@ -54,12 +58,13 @@ export async function runCommand(args: RunArgs): Promise<number> {
       outDir,
       resume: args.resume,
       backend: args.backend,
+      workers: args.workers,
       plugins,
       progress,
       interrupt: controller.signal,
     });
     process.stdout.write(formatSummary(result.rows) + '\n');
-    process.stdout.write(`backend ${result.info.backend}; results in ${outDir}/ (${RUN_FILES.samples}, ${RUN_FILES.leaderboard})\n`);
+    process.stdout.write(`backend ${result.info.backend}, ${result.info.workers} worker(s); results in ${outDir}/ (${RUN_FILES.samples}, ${RUN_FILES.leaderboard})\n`);
     return result.info.status === 'interrupted' ? 130 : 0;
   } finally {
     process.off('SIGINT', onSignal);

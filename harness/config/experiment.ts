@@ -41,6 +41,8 @@ export interface Experiment {
   name: string;
   seed: number;
   backend: BackendChoice;
+  /** model worker threads; absent: one per core on wasm/cpu, none on the native backends */
+  workers?: number;
   data: DataSelection[];
   models: ModelRef[];
   attacks: AttackSpec[];

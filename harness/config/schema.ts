@@ -75,6 +75,7 @@ export function experimentSchema(modelNames: readonly string[]) {
     name: expecting(z.string().regex(/^[A-Za-z0-9._-]+$/), "a name of letters, digits, '.', '_' or '-'"),
     seed: z.int().min(0).default(0),
     backend: z.enum(BACKENDS).default('auto'),
+    workers: z.int().min(1).max(64).optional(),
     data: expecting(dataSelections, 'a data selection {dataset, split, samples | indices | per_class} or a list of them'),
     models,
     attacks: z.array(attack).min(1),

@@ -15,6 +15,8 @@ export interface RunInfo {
   seed: number;
   backend: string;
   backend_tried: { backend: string; error: string }[];
+  /** model worker threads (1: in-process) */
+  workers: number;
   cores: number;
   node: string;
   platform: string;

@@ -1,0 +1,179 @@
+// tfjs-wasm runs on one core; a pool of worker threads, each with its own tfjs instance and the
+// run's models loaded once, spreads every batch over all cores. Rows of a batch are independent,
+// so a batch is cut into contiguous shards and the results joined in order: the same numbers,
+// bit for bit, whatever the number of workers (a test checks it).
+import { Worker } from 'node:worker_threads';
+import type { BackendChoice, ModelRef } from '../../config/experiment.js';
+import { UserError } from '../../errors.js';
+import type { LossSpec, ModelHandle } from '../../types.js';
+import type { WorkerInit, WorkerReply, WorkerRequest, WorkerStatus } from './protocol.js';
+
+/** Below this many rows per worker, messaging costs more than the second core saves. */
+const MIN_ROWS_PER_SHARD = 16;
+
+/** Omit over each member of a union (the built-in Omit merges them). */
+type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  resolve(reply: WorkerReply & { ok: true }): void;
+  reject(error: Error): void;
+}
+
+class ModelWorker {
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: WorkerReply) => {
+      const waiting = this.pending.get(reply.id);
+      if (waiting === undefined) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) waiting.resolve(reply);
+      else waiting.reject(new Error(reply.error));
+    });
+    worker.on('error', (error) => this.failAll(error));
+    worker.on('exit', (code) => this.failAll(new Error(`model worker exited with code ${code}`)));
+  }
+
+  static start(init: WorkerInit): Promise<{ worker: ModelWorker; backend: string }> {
+    const thread = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: init });
+    return new Promise((resolve, reject) => {
+      thread.once('message', (status: WorkerStatus) => {
+        if (status.ready) resolve({ worker: new ModelWorker(thread), backend: status.backend });
+        else {
+          void thread.terminate();
+          reject(new UserError(`a model worker could not start: ${status.error}`));
+        }
+      });
+      thread.once('error', reject);
+    });
+  }
+
+  request(request: RequestBody): Promise<WorkerReply & { ok: true }> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...request, id } as WorkerRequest, [request.x.buffer as ArrayBuffer]);
+    });
+  }
+
+  private failAll(error: Error): void {
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+/** Contiguous row ranges, one per worker used; fewer shards for small batches. */
+export function shardRows(rows: number, workers: number): { start: number; count: number }[] {
+  const shards = Math.max(1, Math.min(workers, Math.floor(rows / MIN_ROWS_PER_SHARD)));
+  const base = Math.floor(rows / shards);
+  const extra = rows % shards;
+  const out: { start: number; count: number }[] = [];
+  let start = 0;
+  for (let s = 0; s < shards; s++) {
+    const count = base + (s < extra ? 1 : 0);
+    out.push({ start, count });
+    start += count;
+  }
+  return out;
+}
+
+export class ModelPool {
+  private constructor(
+    private readonly workers: ModelWorker[],
+    readonly backend: string,
+  ) {}
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  static async start(options: { workers: number; backend: BackendChoice; models: ModelRef[] }): Promise<ModelPool> {
+    const init: WorkerInit = { backend: options.backend, models: options.models };
+    const started = await Promise.allSettled(Array.from({ length: options.workers }, () => ModelWorker.start(init)));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value.worker] : []));
+    if (failed !== undefined) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+    }
+    const first = started[0] as PromiseFulfilledResult<{ worker: ModelWorker; backend: string }>;
+    return new ModelPool(workers, first.value.backend);
+  }
+
+  /**
+   * The same model, computed by the pool. `local` (loaded on the main thread) supplies the
+   * shape, layers and piecewise-linear view; only predictions and gradients go to workers.
+   */
+  handle(local: ModelHandle): ModelHandle {
+    const inputSize = local.inputSize;
+    const numClasses = local.numClasses;
+    const copyRows = (x: Float32Array, start: number, count: number): Float32Array => x.slice(start * inputSize, (start + count) * inputSize);
+
+    const predict = async (x: Float32Array): Promise<Float32Array> => {
+      const rows = x.length / inputSize;
+      const shards = shardRows(rows, this.workers.length);
+      const replies = await Promise.all(
+        shards.map((shard, w) => this.workers[w].request({ op: 'predict', model: local.name, x: copyRows(x, shard.start, shard.count) })),
+      );
+      const out = new Float32Array(rows * numClasses);
+      replies.forEach((reply, w) => out.set(reply.values, shards[w].start * numClasses));
+      return out;
+    };
+
+    const inputGradient = async (x: Float32Array, loss: LossSpec): Promise<{ gradient: Float32Array; loss: Float32Array }> => {
+      const rows = x.length / inputSize;
+      const shards = shardRows(rows, this.workers.length);
+      const replies = await Promise.all(
+        shards.map((shard, w) =>
+          this.workers[w].request({ op: 'gradient', model: local.name, x: copyRows(x, shard.start, shard.count), loss: sliceLoss(loss, shard.start, shard.count) }),
+        ),
+      );
+      const gradient = new Float32Array(x.length);
+      const losses = new Float32Array(rows);
+      replies.forEach((reply, w) => {
+        gradient.set(reply.values, shards[w].start * inputSize);
+        if (reply.loss !== undefined) losses.set(reply.loss, shards[w].start);
+      });
+      return { gradient, loss: losses };
+    };
+
+    const classify = async (x: Float32Array): Promise<Int32Array> => {
+      const logits = await predict(x);
+      const rows = logits.length / numClasses;
+      const classes = new Int32Array(rows);
+      for (let r = 0; r < rows; r++) {
+        let best = 0;
+        for (let k = 1; k < numClasses; k++) if (logits[r * numClasses + k] > logits[r * numClasses + best]) best = k;
+        classes[r] = best;
+      }
+      return classes;
+    };
+
+    return {
+      name: local.name,
+      inputShape: local.inputShape,
+      inputSize,
+      numClasses,
+      layers: local.layers,
+      predict: (x) => (x.length % inputSize === 0 && x.length > 0 ? predict(x) : local.predict(x)),
+      classify: (x) => (x.length % inputSize === 0 && x.length > 0 ? classify(x) : local.classify(x)),
+      inputGradient: (x, loss) => (x.length % inputSize === 0 && x.length > 0 ? inputGradient(x, loss) : local.inputGradient(x, loss)),
+      piecewiseLinear: () => local.piecewiseLinear(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+function sliceLoss(loss: LossSpec, start: number, count: number): LossSpec {
+  const labels = loss.labels.slice(start, start + count);
+  if (loss.kind === 'cross-entropy') return { kind: 'cross-entropy', labels };
+  return { kind: 'margin', labels, targets: loss.targets?.slice(start, start + count) };
+}
