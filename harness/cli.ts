@@ -64,9 +64,13 @@ try {
     .command(
       'bench',
       'measure forward and input-gradient throughput and PGD end to end; writes results/bench/latest.csv',
-      (y) => y.option('backend', backendOption).option('runs', { type: 'number', default: 5, describe: 'repetitions per figure' }),
+      (y) =>
+        y
+          .option('backend', backendOption)
+          .option('runs', { type: 'number', default: 5, describe: 'repetitions per figure' })
+          .option('workers', { type: 'number', describe: 'model worker threads (default: one per core on wasm/cpu)' }),
       async (argv) => {
-        await benchCommand({ backend: (argv.backend ?? 'auto') as BackendChoice, runs: argv.runs });
+        await benchCommand({ backend: (argv.backend ?? 'auto') as BackendChoice, runs: argv.runs, workers: argv.workers });
       },
     )
     .demandCommand(1, 'name a command: run, validate, list, train or bench')

@@ -5,9 +5,10 @@ import { stringify } from 'csv-stringify/sync';
 import { Bench, type Task } from 'tinybench';
 import { plugins } from '../../attacks/registry.js';
 import type { BackendChoice } from '../config/experiment.js';
-import { loadDataset } from '../data/dataset.js';
+import { loadDataset, type Dataset } from '../data/dataset.js';
 import { selectBackend } from '../engine/backend.js';
 import { loadModel } from '../engine/model-handle.js';
+import { ModelPool } from '../engine/pool/model-pool.js';
 import type { Job } from '../plan.js';
 import { hostCores } from '../results/run-info.js';
 import { runJob } from '../run-job.js';
@@ -16,6 +17,8 @@ import type { ModelHandle } from '../types.js';
 export interface BenchArgs {
   backend: BackendChoice;
   runs: number;
+  /** model worker threads; default one per core on wasm/cpu */
+  workers?: number;
 }
 
 export interface BenchFigure {
@@ -64,39 +67,53 @@ async function pgdEndToEnd(model: ModelHandle, images: Float32Array, labels: Uin
   });
 }
 
+/** Forward and input-gradient throughput at one batch, then PGD-40 end to end through runJob. */
+async function benchModel(model: ModelHandle, test: Dataset, runs: number): Promise<BenchFigure[]> {
+  const name = model.name;
+  const figures: BenchFigure[] = [];
+  const batch = test.images.subarray(0, BATCH * model.inputSize);
+  const labels = Int32Array.from(test.labels.subarray(0, BATCH));
+  const engine = new Bench({ iterations: runs, time: 0, warmupIterations: 1, warmupTime: 0, throws: true });
+  engine
+    .add('forward', async () => {
+      await model.predict(batch);
+    })
+    .add('input-gradient', async () => {
+      await model.inputGradient(batch, { kind: 'cross-entropy', labels });
+    });
+  await engine.run();
+  figures.push(figure(engine.tasks[0], name, `forward (batch ${BATCH})`, BATCH));
+  figures.push(figure(engine.tasks[1], name, `input gradient (batch ${BATCH})`, BATCH));
+  process.stderr.write(`bench: PGD-40 on ${PGD_IMAGES} images, ${name}\n`);
+  // PGD takes seconds a run: fewer repetitions, no warm-up beyond the engine figures above.
+  const attack = new Bench({ iterations: Math.min(runs, PGD_RUNS), time: 0, warmup: false, throws: true });
+  attack.add('pgd-40', () => pgdEndToEnd(model, test.images.subarray(0, PGD_IMAGES * model.inputSize), test.labels.subarray(0, PGD_IMAGES)));
+  await attack.run();
+  figures.push(figure(attack.tasks[0], name, `PGD-40 end to end (${PGD_IMAGES} images)`, PGD_IMAGES));
+  return figures;
+}
+
 export async function benchCommand(args: BenchArgs): Promise<BenchFigure[]> {
   const backend = await selectBackend(args.backend);
+  const workers = args.workers ?? (backend.backend === 'wasm' || backend.backend === 'cpu' ? hostCores() : 1);
   const test = await loadDataset('mnist', 'test');
   const figures: BenchFigure[] = [];
-  process.stderr.write(`bench: backend ${backend.backend}, ${hostCores()} cores, batch ${BATCH}, ${args.runs} runs per figure\n`);
-  for (const name of BENCH_MODELS) {
-    const model = await loadModel(name);
-    const batch = test.images.subarray(0, BATCH * model.inputSize);
-    const labels = Int32Array.from(test.labels.subarray(0, BATCH));
-    const engine = new Bench({ iterations: args.runs, time: 0, warmupIterations: 1, warmupTime: 0, throws: true });
-    engine
-      .add('forward', async () => {
-        await model.predict(batch);
-      })
-      .add('input-gradient', async () => {
-        await model.inputGradient(batch, { kind: 'cross-entropy', labels });
-      });
-    await engine.run();
-    figures.push(figure(engine.tasks[0], name, `forward (batch ${BATCH})`, BATCH));
-    figures.push(figure(engine.tasks[1], name, `input gradient (batch ${BATCH})`, BATCH));
-    process.stderr.write(`bench: PGD-40 on ${PGD_IMAGES} images, ${name}\n`);
-    // PGD takes seconds a run: fewer repetitions, no warm-up beyond the engine figures above.
-    const attack = new Bench({ iterations: Math.min(args.runs, PGD_RUNS), time: 0, warmup: false, throws: true });
-    attack.add('pgd-40', () => pgdEndToEnd(model, test.images.subarray(0, PGD_IMAGES * model.inputSize), test.labels.subarray(0, PGD_IMAGES)));
-    await attack.run();
-    figures.push(figure(attack.tasks[0], name, `PGD-40 end to end (${PGD_IMAGES} images)`, PGD_IMAGES));
+  process.stderr.write(`bench: backend ${backend.backend}, ${workers} worker(s), ${hostCores()} cores, batch ${BATCH}, ${args.runs} runs per figure\n`);
+  const pool = workers > 1 ? await ModelPool.start({ workers, backend: args.backend, models: BENCH_MODELS }) : undefined;
+  try {
+    for (const name of BENCH_MODELS) {
+      const local = await loadModel(name);
+      figures.push(...(await benchModel(pool?.handle(local) ?? local, test, args.runs)));
+    }
+  } finally {
+    await pool?.close();
   }
-  const rows = figures.map((f) => ({ ...f, backend: backend.backend, cores: hostCores() }));
+  const rows = figures.map((f) => ({ ...f, backend: backend.backend, workers, cores: hostCores() }));
   mkdirSync('results/bench', { recursive: true });
   writeFileSync('results/bench/latest.csv', stringify(rows, { header: true }));
   const table = [['model', 'figure', 'median', 'min', 'max', 'runs'], ...figures.map((f) => [f.model, f.figure, `${f.median} ${f.unit}`, String(f.min), String(f.max), String(f.runs)])];
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   process.stdout.write(table.map((r) => r.map((v, i) => v.padEnd(widths[i])).join('  ')).join('\n') + '\n');
-  process.stdout.write(`written: results/bench/latest.csv (backend ${backend.backend}, ${hostCores()} cores)\n`);
+  process.stdout.write(`written: results/bench/latest.csv (backend ${backend.backend}, ${workers} worker(s), ${hostCores()} cores)\n`);
   return figures;
 }

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import type { SampleRecord } from '../../harness/results/record.js';
 import { LEADERBOARD_COLUMNS } from '../../harness/results/leaderboard.js';
+import { plugins } from '../../attacks/registry.js';
+import { zooModelNames } from '../../harness/engine/model-handle.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'gauntlet.js');
@@ -72,6 +74,28 @@ describe('gauntlet CLI', () => {
     expect(rows).toHaveLength(3);
     // a second run into the same directory needs --resume
     expect(gauntlet(['run', file, '--out', out]).status).toBe(2);
+  });
+
+  it('lists every registered plugin and zoo model', () => {
+    const result = gauntlet(['list']);
+    expect(result.status).toBe(0);
+    for (const id of plugins.keys()) expect(result.stdout).toContain(`  ${id} (`);
+    for (const name of zooModelNames()) expect(result.stdout).toContain(`  ${name} `);
+    expect(result.stdout).toMatch(/epsilon: number > 0, default 0.1/);
+  });
+
+  it('writes the same records with 1 and 2 model workers (smoke config)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gauntlet-workers-'));
+    const runs = [1, 2].map((workers) => {
+      const out = join(dir, `w${workers}`);
+      const result = gauntlet(['run', 'configs/smoke.yaml', '--out', out, '--workers', String(workers)]);
+      expect(result.stderr).not.toMatch(/internal error/);
+      expect(result.status).toBe(0);
+      expect((JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { workers: number }).workers).toBe(workers);
+      return readJsonl(join(out, 'samples.jsonl')).map(({ time_ms: _time, ...rest }) => rest);
+    });
+    expect(runs[0].length).toBe(120);
+    expect(runs[1]).toEqual(runs[0]);
   });
 
   it('resumes after a kill -9 with no lost and no duplicated record, matching an uninterrupted run', async () => {
