@@ -10,6 +10,7 @@ import { selectBackend } from '../engine/backend.js';
 import { loadModel } from '../engine/model-handle.js';
 import { ModelPool } from '../engine/pool/model-pool.js';
 import type { Job } from '../plan.js';
+import { logitAgreement, runTorchReference, torchUnavailable } from '../bench/torch-reference.js';
 import { hostCores } from '../results/run-info.js';
 import { runJob } from '../run-job.js';
 import type { ModelHandle } from '../types.js';
@@ -29,6 +30,13 @@ export interface BenchFigure {
   min: number;
   max: number;
   runs: number;
+  /** the PyTorch reference's figure, when torch is installed */
+  torch_median?: number;
+  torch_min?: number;
+  torch_max?: number;
+  /** gauntlet median / PyTorch median */
+  ratio?: number;
+  agreement?: string;
 }
 
 const BENCH_MODELS = ['mnist-mlp-60-30', 'mnist-lenet5'];
@@ -97,13 +105,29 @@ export async function benchCommand(args: BenchArgs): Promise<BenchFigure[]> {
   const backend = await selectBackend(args.backend);
   const workers = args.workers ?? (backend.backend === 'wasm' || backend.backend === 'cpu' ? hostCores() : 1);
   const test = await loadDataset('mnist', 'test');
+  const noTorch = torchUnavailable();
   const figures: BenchFigure[] = [];
   process.stderr.write(`bench: backend ${backend.backend}, ${workers} worker(s), ${hostCores()} cores, batch ${BATCH}, ${args.runs} runs per figure\n`);
+  process.stderr.write(noTorch === undefined ? 'bench: PyTorch reference on 2 threads, same weights and images\n' : `bench: no PyTorch reference: ${noTorch}\n`);
   const pool = workers > 1 ? await ModelPool.start({ workers, backend: args.backend, models: BENCH_MODELS }) : undefined;
   try {
     for (const name of BENCH_MODELS) {
       const local = await loadModel(name);
-      figures.push(...(await benchModel(pool?.handle(local) ?? local, test, args.runs)));
+      const model = pool?.handle(local) ?? local;
+      const ours = await benchModel(model, test, args.runs);
+      if (noTorch !== undefined) {
+        figures.push(...ours);
+        continue;
+      }
+      process.stderr.write(`bench: PyTorch reference, ${name}\n`);
+      const torch = runTorchReference(name, { batch: BATCH, runs: args.runs, pgdImages: PGD_IMAGES, pgdRuns: PGD_RUNS });
+      const agreement = logitAgreement(await model.predict(test.images.subarray(0, BATCH * model.inputSize)), torch.logits, model.numClasses);
+      const agree = `same label ${(100 * agreement.sameLabel).toFixed(2)}%, max |Δlogit| ${agreement.maxAbsDiff.toExponential(1)}`;
+      const reference = [torch.forward, torch.gradient, torch.pgd];
+      ours.forEach((figure, i) => {
+        const r = reference[i];
+        figures.push({ ...figure, torch_median: round1(r.median), torch_min: round1(r.min), torch_max: round1(r.max), ratio: Number((figure.median / r.median).toFixed(2)), agreement: agree });
+      });
     }
   } finally {
     await pool?.close();
@@ -111,9 +135,25 @@ export async function benchCommand(args: BenchArgs): Promise<BenchFigure[]> {
   const rows = figures.map((f) => ({ ...f, backend: backend.backend, workers, cores: hostCores() }));
   mkdirSync('results/bench', { recursive: true });
   writeFileSync('results/bench/latest.csv', stringify(rows, { header: true }));
-  const table = [['model', 'figure', 'median', 'min', 'max', 'runs'], ...figures.map((f) => [f.model, f.figure, `${f.median} ${f.unit}`, String(f.min), String(f.max), String(f.runs)])];
-  const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  process.stdout.write(table.map((r) => r.map((v, i) => v.padEnd(widths[i])).join('  ')).join('\n') + '\n');
+  process.stdout.write(formatTable(figures) + '\n');
   process.stdout.write(`written: results/bench/latest.csv (backend ${backend.backend}, ${workers} worker(s), ${hostCores()} cores)\n`);
   return figures;
+}
+
+function round1(value: number): number {
+  return Number(value.toFixed(1));
+}
+
+function formatTable(figures: readonly BenchFigure[]): string {
+  const withTorch = figures.some((f) => f.torch_median !== undefined);
+  const head = ['model', 'figure', 'gauntlet images/s (min–max)', ...(withTorch ? ['PyTorch images/s (min–max)', 'ratio', 'agreement'] : [])];
+  const body = figures.map((f) => [
+    f.model,
+    f.figure,
+    `${f.median} (${f.min}–${f.max})`,
+    ...(withTorch ? [`${f.torch_median ?? ''} (${f.torch_min ?? ''}–${f.torch_max ?? ''})`, String(f.ratio ?? ''), f.agreement ?? ''] : []),
+  ]);
+  const table = [head, ...body];
+  const widths = head.map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  return table.map((r) => r.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
 }
