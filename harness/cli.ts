@@ -36,9 +36,17 @@ try {
           .option('out', { type: 'string', describe: 'output directory (default results/<name>-<timestamp>)' })
           .option('resume', { type: 'boolean', default: false, describe: 'continue a run: skip samples already recorded (latest run of this config unless --out)' })
           .option('backend', backendOption)
-          .option('workers', { type: 'number', describe: 'model worker threads (default: one per core on wasm/cpu); records do not depend on it' }),
+          .option('workers', { type: 'number', describe: 'model worker threads (default: one per core on wasm/cpu); records do not depend on it' })
+          .option('shard', { type: 'string', describe: 'i/n: run only part i of n of the work (join the parts with gauntlet merge)' }),
       async (argv) => {
-        process.exitCode = await runCommand({ config: argv.config, out: argv.out, resume: argv.resume, backend: argv.backend as BackendChoice | undefined, workers: argv.workers });
+        process.exitCode = await runCommand({
+          config: argv.config,
+          out: argv.out,
+          resume: argv.resume,
+          backend: argv.backend as BackendChoice | undefined,
+          workers: argv.workers,
+          shard: argv.shard,
+        });
       },
     )
     .command(

@@ -23,8 +23,13 @@ export interface JobRun {
   /** the model under attack first, then the attack's extra models */
   models: readonly ModelHandle[];
   data: SampleSource;
-  /** samples still to do (resume removes those already recorded) */
+  /** every sample the job covers, in order */
   indices: readonly number[];
+  /** samples already recorded (resume): not run again */
+  done: ReadonlySet<number>;
+  /** run only this part of the work (gauntlet run --shard i/n); `ordinal` is the job's place in the plan */
+  shard?: Shard;
+  ordinal: number;
   seed: number;
   sampleTimeoutMs: number;
   /** aborted on Ctrl-C / SIGTERM: the chunk under way is dropped, to be redone on resume */
@@ -34,6 +39,22 @@ export interface JobRun {
   artifact(artifact: Artifact): void;
   write(record: SampleRecord): void;
   log(message: string): void;
+}
+
+/** Part `index` (0-based) of `count` equal parts of a run's work. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/**
+ * Work is cut into the same chunks whatever is resumed or sharded: the chunks of a job are fixed
+ * by its correctly classified samples and the plugin's chunk size, and a shard takes every n-th
+ * chunk (and every n-th skipped sample). So a resumed or merged run holds the same records, costs
+ * included, as one run straight through.
+ */
+function mine(shard: Shard | undefined, ordinal: number, position: number): boolean {
+  return shard === undefined || (ordinal + position) % shard.count === shard.index;
 }
 
 /** Time the plugin gets, after its deadline, to notice the abort and wind down. */
@@ -50,20 +71,26 @@ export async function runJob(run: JobRun): Promise<void> {
     attack: job.attack.id,
   };
   const predictions = await classifyAll(model, data, run.indices);
-  const todo: SampleInput[] = [];
+  const attackable: { index: number; prediction: number }[] = [];
+  let skipped = 0;
   run.indices.forEach((index, k) => {
     const label = data.labels[index];
-    if (predictions[k] !== label) {
+    if (predictions[k] === label) {
+      attackable.push({ index, prediction: predictions[k] });
+    } else if (mine(run.shard, run.ordinal, skipped++) && !run.done.has(index)) {
       run.write({ ...base, ...emptyResult(), index, label, prediction: predictions[k], status: 'skipped', message: 'the model already misclassifies this sample' });
-    } else {
-      todo.push({ index, x: data.sample(index), label, prediction: predictions[k], rng: createRng(run.seed, job.hash, index) });
     }
   });
 
   const chunkSize = Math.max(1, Math.floor(job.plugin.chunkSize(job.attack.params)));
-  for (let start = 0; start < todo.length; start += chunkSize) {
+  for (let start = 0; start < attackable.length; start += chunkSize) {
     if (run.interrupt.aborted) return;
-    const chunk = todo.slice(start, start + chunkSize);
+    if (!mine(run.shard, run.ordinal, start / chunkSize)) continue;
+    const chunk = attackable
+      .slice(start, start + chunkSize)
+      .filter(({ index }) => !run.done.has(index))
+      .map(({ index, prediction }): SampleInput => ({ index, x: data.sample(index), label: data.labels[index], prediction, rng: createRng(run.seed, job.hash, index) }));
+    if (chunk.length === 0) continue;
     const counters = zeroCost();
     const began = performance.now();
     const outcomes = await runChunk(run, chunk, counters);

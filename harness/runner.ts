@@ -21,7 +21,7 @@ import { RESULTS_CONTRACT, type SampleRecord } from './results/record.js';
 import { ArtifactWriter } from './results/artifacts.js';
 import { RecordsWriter } from './results/records-file.js';
 import { gauntletVersion, gitCommit, hostCores, readRunInfo, writeRunInfo, type RunInfo } from './results/run-info.js';
-import { runJob } from './run-job.js';
+import { runJob, type Shard } from './run-job.js';
 import type { ModelHandle } from './types.js';
 
 export interface RunOptions {
@@ -31,6 +31,8 @@ export interface RunOptions {
   backend?: BackendChoice;
   /** model worker threads (overrides the config) */
   workers?: number;
+  /** run only this part of the work; `gauntlet merge` joins the parts */
+  shard?: Shard;
   plugins: ReadonlyMap<string, RegisteredPlugin>;
   progress: Progress;
   /** abort to stop after the chunk under way (Ctrl-C); what is written stays written */
@@ -63,6 +65,10 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const previous = existsSync(paths.info) ? readRunInfo(paths.info) : undefined;
   if (previous !== undefined && !options.resume) {
     throw new UserError(`${outDir} already holds a run; pass --resume to continue it or choose another --out`);
+  }
+  const shardText = options.shard === undefined ? null : `${options.shard.index + 1}/${options.shard.count}`;
+  if (previous !== undefined && (previous.shard ?? null) !== shardText) {
+    throw new UserError(`${outDir} holds shard ${previous.shard ?? 'none (a whole run)'}, not ${shardText ?? 'a whole run'}; resume it with the same --shard`);
   }
   if (previous !== undefined && previous.config_hash !== hash) {
     throw new UserError(`${outDir} was written by a different config (hash ${previous.config_hash}, this one ${hash}); resume needs the same config`);
@@ -109,6 +115,7 @@ interface Prepared {
 async function runWith(experiment: Experiment, options: RunOptions, prepared: Prepared): Promise<RunResult> {
   const { outDir, progress } = options;
   const { backend, workers, jobs, models, hash, previous, paths } = prepared;
+  const { shard } = options;
   const datasets = await loadDatasets(experiment.data);
   const indicesOf = new Map(experiment.data.map((selection) => [selection, selectIndices(selection, datasetFor(datasets, selection))]));
 
@@ -126,6 +133,7 @@ async function runWith(experiment: Experiment, options: RunOptions, prepared: Pr
     backend: backend.backend,
     backend_tried: backend.tried,
     workers,
+    shard: shard === undefined ? null : `${shard.index + 1}/${shard.count}`,
     cores: hostCores(),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
@@ -138,7 +146,8 @@ async function runWith(experiment: Experiment, options: RunOptions, prepared: Pr
 
   const { writer, existing } = RecordsWriter.resume(paths.samples);
   const records: SampleRecord[] = [...existing];
-  const done = new Set(existing.map((r) => `${r.job}:${r.index}`));
+  const doneOf = new Map<string, Set<number>>(jobs.map((job) => [job.hash, new Set<number>()]));
+  for (const record of existing) doneOf.get(record.job)?.add(record.index);
   if (existing.length > 0) progress.log(`resuming: ${existing.length} records already in ${paths.samples}`);
 
   const artifacts = new ArtifactWriter(outDir);
@@ -148,13 +157,18 @@ async function runWith(experiment: Experiment, options: RunOptions, prepared: Pr
     for (const [k, job] of jobs.entries()) {
       if (options.interrupt.aborted) break;
       const data = datasetFor(datasets, job.data);
-      const indices = (indicesOf.get(job.data) as number[]).filter((i) => !done.has(`${job.hash}:${i}`));
-      progress.job(`[${k + 1}/${jobs.length}] ${job.attack.id} on ${modelRefName(job.model)}`, indices.length);
+      const indices = indicesOf.get(job.data) as number[];
+      const done = doneOf.get(job.hash) as Set<number>;
+      const remaining = indices.filter((i) => !done.has(i)).length;
+      progress.job(`[${k + 1}/${jobs.length}] ${job.attack.id} on ${modelRefName(job.model)}`, shard === undefined ? remaining : Math.ceil(remaining / shard.count));
       await runJob({
         job,
         models: modelsOf(job, models),
         data,
         indices,
+        done,
+        shard,
+        ordinal: k,
         seed: experiment.seed,
         sampleTimeoutMs: experiment.limits.sample_timeout_s * 1000,
         interrupt: options.interrupt,

@@ -65,6 +65,8 @@ async function pgdEndToEnd(model: ModelHandle, images: Float32Array, labels: Uin
     models: [model],
     data: { name: 'mnist', split: 'test', inputShape: model.inputShape, numClasses: 10, labels, sample: (i) => images.subarray(i * size, (i + 1) * size) },
     indices: Array.from({ length: PGD_IMAGES }, (_, i) => i),
+    done: new Set(),
+    ordinal: 0,
     seed: 0,
     sampleTimeoutMs: 600_000,
     interrupt: new AbortController().signal,

@@ -8,6 +8,7 @@ import { loadExperimentFile } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { createProgress } from '../progress.js';
 import { RUN_FILES, runExperiment } from '../runner.js';
+import type { Shard } from '../run-job.js';
 import { formatSummary } from './summary.js';
 
 export interface RunArgs {
@@ -16,6 +17,16 @@ export interface RunArgs {
   resume: boolean;
   backend?: BackendChoice;
   workers?: number;
+  /** 'i/n' */
+  shard?: string;
+}
+
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || count < 1 || index < 1 || index > count) throw new UserError(`--shard: got '${text}', expected i/n with 1 <= i <= n, e.g. 2/4`);
+  return { index: index - 1, count };
 }
 
 function timestamp(date: Date): string {
@@ -34,6 +45,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) {
     throw new UserError(`--workers: got ${args.workers}, expected a whole number >= 1`);
   }
+  const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   const experiment = loadExperimentFile(args.config, configEnv());
   let outDir = args.out;
   if (outDir === undefined && args.resume) {
@@ -41,7 +53,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     if (latest === undefined) throw new UserError(`--resume: no earlier run of '${experiment.name}' under results/; give its directory with --out`);
     outDir = join('results', latest);
   }
-  outDir ??= join('results', `${experiment.name}-${timestamp(new Date())}`);
+  outDir ??= join('results', `${experiment.name}-${timestamp(new Date())}${shard === undefined ? '' : `-shard${shard.index + 1}of${shard.count}`}`);
 
   const progress = createProgress();
   const controller = new AbortController();
@@ -59,6 +71,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       resume: args.resume,
       backend: args.backend,
       workers: args.workers,
+      shard,
       plugins,
       progress,
       interrupt: controller.signal,

@@ -17,6 +17,8 @@ export interface RunInfo {
   backend_tried: { backend: string; error: string }[];
   /** model worker threads (1: in-process) */
   workers: number;
+  /** 'i/n' when this directory holds part i of n of the run (gauntlet run --shard), else null */
+  shard: string | null;
   cores: number;
   node: string;
   platform: string;

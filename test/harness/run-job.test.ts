@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { definePlugin, type RegisteredPlugin } from '../../harness/plugin.js';
 import type { Job } from '../../harness/plan.js';
 import type { SampleRecord } from '../../harness/results/record.js';
-import { runJob, type SampleSource } from '../../harness/run-job.js';
+import { runJob, type SampleSource, type Shard } from '../../harness/run-job.js';
 import type { AttackContext, SampleOutcome } from '../../harness/types.js';
 import { linearModel } from '../helpers/linear-model.js';
 
@@ -40,7 +40,10 @@ function plugin(run: (ctx: AttackContext<unknown>) => AsyncIterable<SampleOutcom
   });
 }
 
-async function records(p: RegisteredPlugin, options: { timeoutMs?: number; interrupt?: AbortSignal } = {}): Promise<SampleRecord[]> {
+async function records(
+  p: RegisteredPlugin,
+  options: { timeoutMs?: number; interrupt?: AbortSignal; done?: Set<number>; shard?: Shard } = {},
+): Promise<SampleRecord[]> {
   const job: Job = { hash: 'job1', data: { dataset: 'mnist', split: 'test', samples: 4 }, model: 'toy', attack: { id: 'toy', params: {} }, plugin: p };
   const written: SampleRecord[] = [];
   await runJob({
@@ -48,6 +51,9 @@ async function records(p: RegisteredPlugin, options: { timeoutMs?: number; inter
     models: [model],
     data,
     indices: [0, 1, 2, 3],
+    done: options.done ?? new Set(),
+    shard: options.shard,
+    ordinal: 0,
     seed: 1,
     sampleTimeoutMs: options.timeoutMs ?? 1000,
     interrupt: options.interrupt ?? new AbortController().signal,
@@ -158,5 +164,33 @@ describe('runJob', () => {
       { interrupt: controller.signal },
     );
     expect(out.map((r) => r.index)).toEqual([3, 0]);
+  });
+
+  it('splits the work into shards that together hold exactly the unsharded records', async () => {
+    const flipAll = plugin(async function* (ctx) {
+      const batch = new Float32Array(ctx.samples.length * 2);
+      ctx.samples.forEach((s, k) => batch.set(s.x, 2 * k));
+      await ctx.model.classify(batch);
+      for (const s of ctx.samples) yield { status: 'adversarial', index: s.index, adversarial: flip(s.x) };
+    }, 2);
+    const whole = await records(flipAll);
+    const parts = await Promise.all([0, 1, 2].map((index) => records(flipAll, { shard: { index, count: 3 } })));
+    const strip = (r: SampleRecord) => ({ ...r, time_ms: 0 });
+    const merged = parts.flat().map(strip).sort((a, b) => a.index - b.index);
+    expect(merged).toEqual(whole.map(strip).sort((a, b) => a.index - b.index));
+    expect(parts.map((p) => p.length)).toEqual([3, 1, 0]);
+  });
+
+  it('does not redo samples already recorded, and keeps the chunks they were cut into', async () => {
+    const seen: number[][] = [];
+    const out = await records(
+      plugin(async function* (ctx) {
+        seen.push(ctx.samples.map((s) => s.index));
+        for (const s of ctx.samples) yield { status: 'not_found', index: s.index };
+      }, 2),
+      { done: new Set([0, 3]) },
+    );
+    expect(out.map((r) => r.index)).toEqual([1, 2]);
+    expect(seen).toEqual([[1], [2]]);
   });
 });
