@@ -94,7 +94,7 @@ describe('gauntlet CLI', () => {
       expect((JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { workers: number }).workers).toBe(workers);
       return readJsonl(join(out, 'samples.jsonl')).map(({ time_ms: _time, ...rest }) => rest);
     });
-    expect(runs[0].length).toBe(120);
+    expect(runs[0].length).toBe(160);
     expect(runs[1]).toEqual(runs[0]);
   });
 
