@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageDir } from '../data/package-dir.js';
+import { argmaxRows } from '../engine/argmax.js';
 import { zooModelDir } from '../zoo/zoo-dir.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -55,19 +56,10 @@ export function runTorchReference(model: string, options: { batch: number; runs:
 
 /** Share of rows with the same argmax, and the largest logit difference. */
 export function logitAgreement(a: Float32Array, b: Float32Array, classes: number): { sameLabel: number; maxAbsDiff: number } {
-  const rows = a.length / classes;
-  let same = 0;
+  const labelsA = argmaxRows(a, classes);
+  const labelsB = argmaxRows(b, classes);
+  const same = labelsA.filter((label, r) => label === labelsB[r]).length;
   let maxAbsDiff = 0;
-  for (let r = 0; r < rows; r++) {
-    let bestA = 0;
-    let bestB = 0;
-    for (let k = 0; k < classes; k++) {
-      const i = r * classes + k;
-      maxAbsDiff = Math.max(maxAbsDiff, Math.abs(a[i] - b[i]));
-      if (a[i] > a[r * classes + bestA]) bestA = k;
-      if (b[i] > b[r * classes + bestB]) bestB = k;
-    }
-    if (bestA === bestB) same++;
-  }
-  return { sameLabel: same / rows, maxAbsDiff };
+  for (let i = 0; i < a.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(a[i] - b[i]));
+  return { sameLabel: same / labelsA.length, maxAbsDiff };
 }

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { BackendChoice, ModelRef } from '../../config/experiment.js';
 import { UserError } from '../../errors.js';
 import type { LossSpec, ModelHandle } from '../../types.js';
+import { argmaxRows } from '../argmax.js';
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerStatus } from './protocol.js';
 
 /** Below this many rows per worker, messaging costs more than the second core saves. */
@@ -142,17 +143,7 @@ export class ModelPool {
       return { gradient, loss: losses };
     };
 
-    const classify = async (x: Float32Array): Promise<Int32Array> => {
-      const logits = await predict(x);
-      const rows = logits.length / numClasses;
-      const classes = new Int32Array(rows);
-      for (let r = 0; r < rows; r++) {
-        let best = 0;
-        for (let k = 1; k < numClasses; k++) if (logits[r * numClasses + k] > logits[r * numClasses + best]) best = k;
-        classes[r] = best;
-      }
-      return classes;
-    };
+    const classify = async (x: Float32Array): Promise<Int32Array> => argmaxRows(await predict(x), numClasses);
 
     return {
       name: local.name,
