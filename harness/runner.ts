@@ -9,9 +9,8 @@ import { modelRefName, type BackendChoice, type DataSelection, type Experiment, 
 import { loadDataset, type Dataset } from './data/dataset.js';
 import { selectIndices } from './data/selection.js';
 import { selectBackend } from './engine/backend.js';
-import { loadModel } from './engine/model-handle.js';
+import { loadModel, zooModelDataset } from './engine/model-handle.js';
 import { ModelPool } from './engine/pool/model-pool.js';
-import { readZooManifest } from './zoo/manifest.js';
 import { UserError } from './errors.js';
 import { planJobs, type Job } from './plan.js';
 import type { RegisteredPlugin } from './plugin.js';
@@ -78,7 +77,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const backend = await selectBackend(backendChoice);
   const workers = options.workers ?? experiment.workers ?? defaultWorkers(backend.backend);
   const local = await loadModels(experiment);
-  const jobs = planJobs(experiment, { plugins: options.plugins, datasetOf: (ref) => (typeof ref === 'string' ? readZooManifest(ref).dataset : undefined) });
+  const jobs = planJobs(experiment, { plugins: options.plugins, datasetOf: (ref) => (typeof ref === 'string' ? zooModelDataset(ref) : undefined) });
   for (const job of jobs) {
     const mismatch = capabilityMismatch(job.plugin, modelsOf(job, local));
     if (mismatch !== undefined) throw new UserError(mismatch);
@@ -213,7 +212,7 @@ async function loadModels(experiment: Experiment): Promise<Map<string, ModelHand
 
 const datasetKey = (selection: DataSelection): string => `${selection.dataset}/${selection.split}`;
 
-async function loadDatasets(selections: readonly DataSelection[]): Promise<Map<string, Dataset>> {
+export async function loadDatasets(selections: readonly DataSelection[]): Promise<Map<string, Dataset>> {
   const datasets = new Map<string, Dataset>();
   for (const selection of selections) {
     const key = datasetKey(selection);
@@ -222,11 +221,11 @@ async function loadDatasets(selections: readonly DataSelection[]): Promise<Map<s
   return datasets;
 }
 
-function datasetFor(datasets: Map<string, Dataset>, selection: DataSelection): Dataset {
+export function datasetFor(datasets: Map<string, Dataset>, selection: DataSelection): Dataset {
   return datasets.get(datasetKey(selection)) as Dataset;
 }
 
-function leaderboardRows(jobs: readonly Job[], datasets: Map<string, Dataset>, records: readonly SampleRecord[]): LeaderboardRow[] {
+export function leaderboardRows(jobs: readonly Job[], datasets: Map<string, Dataset>, records: readonly SampleRecord[]): LeaderboardRow[] {
   const byJob = new Map<string, SampleRecord[]>();
   for (const record of records) {
     const list = byJob.get(record.job);

@@ -1,0 +1,48 @@
+// `gauntlet list`: what an experiment can name — datasets, zoo models, plugins and their params.
+import { z } from 'zod';
+import { plugins } from '../../attacks/registry.js';
+import { DATASETS } from '../config/experiment.js';
+import { zooModelNames } from '../engine/model-handle.js';
+import { readZooManifest } from '../zoo/manifest.js';
+
+interface JsonSchemaProperty {
+  type?: string;
+  enum?: unknown[];
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+}
+
+function describeParam(property: JsonSchemaProperty): string {
+  const type = property.enum !== undefined ? property.enum.map(String).join('|') : (property.type ?? 'value');
+  const bounds = [
+    property.exclusiveMinimum !== undefined ? `> ${property.exclusiveMinimum}` : property.minimum !== undefined ? `>= ${property.minimum}` : '',
+    property.exclusiveMaximum !== undefined ? `< ${property.exclusiveMaximum}` : property.maximum !== undefined && property.maximum < Number.MAX_SAFE_INTEGER ? `<= ${property.maximum}` : '',
+  ].filter((b) => b.length > 0);
+  const fallback = property.default === undefined ? 'required' : `default ${JSON.stringify(property.default)}`;
+  return `${type}${bounds.length > 0 ? ` ${bounds.join(', ')}` : ''}, ${fallback}`;
+}
+
+export function listText(): string {
+  const lines: string[] = ['datasets:'];
+  for (const name of DATASETS) lines.push(`  ${name}  (splits: train, test; 28x28x1, 10 classes)`);
+  lines.push('', 'models (zoo):');
+  for (const name of zooModelNames()) {
+    const manifest = readZooManifest(name);
+    lines.push(`  ${name.padEnd(20)} ${manifest.dataset}, test accuracy ${(manifest.test_accuracy * 100).toFixed(2)}%, ${manifest.description}`);
+  }
+  lines.push('  {path: <model.json>}    any TensorFlow.js LayersModel', '', 'attack plugins:');
+  for (const plugin of plugins.values()) {
+    const needs = plugin.needs.length > 0 ? ` needs: ${plugin.needs.join(', ')}` : '';
+    lines.push(`  ${plugin.id} (${plugin.kind})${needs} — ${plugin.summary}`);
+    const schema = z.toJSONSchema(plugin.params, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonSchemaProperty> };
+    for (const [key, property] of Object.entries(schema.properties ?? {})) lines.push(`      ${key}: ${describeParam(property)}`);
+  }
+  return lines.join('\n');
+}
+
+export function listCommand(): void {
+  process.stdout.write(listText() + '\n');
+}

@@ -1,0 +1,199 @@
+// The one place tfjs models become ModelHandles: plugins see flat Float32Arrays, never tensors,
+// so they cannot leak GPU/wasm memory or depend on which backend runs.
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { DatasetName, ModelRef } from '../config/experiment.js';
+import { didYouMean, UserError } from '../errors.js';
+import type { LayerSummary, LossSpec, ModelHandle } from '../types.js';
+import { readZooManifest } from '../zoo/manifest.js';
+import { ZOO_DIR, zooModelDir } from '../zoo/zoo-dir.js';
+import { piecewiseLinearView, type PiecewiseLinearNet } from '../piecewise/affine-view.js';
+import { argmaxRows } from './argmax.js';
+import { modelLoader } from './model-files.js';
+
+/** Samples per forward/backward pass: bounds peak memory whatever batch a plugin hands over. */
+const CHUNK = 1024;
+
+/** A ModelHandle that also exposes the tfjs model computing its logits (for the affine view and training). */
+export interface LayersModelHandle extends ModelHandle {
+  /** outputs logits: the source model with a final softmax removed */
+  readonly logitsModel: tf.LayersModel;
+}
+
+export function wrapLayersModel(name: string, model: tf.LayersModel): LayersModelHandle {
+  const logitsModel = withoutSoftmax(model);
+  const inputShape = concreteShape(model.inputs[0].shape.slice(1), `input of model ${name}`);
+  const inputSize = inputShape.reduce((a, b) => a * b, 1);
+  const outputShape = concreteShape(logitsModel.outputs[0].shape.slice(1), `output of model ${name}`);
+  if (outputShape.length !== 1) {
+    throw new UserError(`model ${name} outputs shape [${outputShape.join(', ')}] (expected one vector of class scores per sample)`);
+  }
+  const numClasses = outputShape[0];
+  const layers = logitsModel.layers.filter((layer) => layer.getClassName() !== 'InputLayer').map(summarize);
+
+  const batchOf = (x: Float32Array): number => {
+    if (x.length % inputSize !== 0 || x.length === 0) {
+      throw new RangeError(`model ${name}: input length ${x.length} is not a positive multiple of the input size ${inputSize}`);
+    }
+    return x.length / inputSize;
+  };
+  const logitsOf = (x: tf.Tensor): tf.Tensor2D => logitsModel.apply(x, { training: false }) as tf.Tensor2D;
+  const asInput = (x: Float32Array, start: number, count: number): tf.Tensor =>
+    tf.tensor(x.subarray(start * inputSize, (start + count) * inputSize), [count, ...inputShape], 'float32');
+
+  const predict = async (x: Float32Array): Promise<Float32Array> => {
+    const batch = batchOf(x);
+    const out = new Float32Array(batch * numClasses);
+    for (let start = 0; start < batch; start += CHUNK) {
+      const count = Math.min(CHUNK, batch - start);
+      const logits = tf.tidy(() => logitsOf(asInput(x, start, count)));
+      try {
+        out.set(await logits.data(), start * numClasses);
+      } finally {
+        logits.dispose();
+      }
+    }
+    return out;
+  };
+
+  const classify = async (x: Float32Array): Promise<Int32Array> => argmaxRows(await predict(x), numClasses);
+
+  const inputGradient = async (x: Float32Array, loss: LossSpec): Promise<{ gradient: Float32Array; loss: Float32Array }> => {
+    const batch = batchOf(x);
+    checkLoss(name, loss, batch, numClasses);
+    const gradient = new Float32Array(x.length);
+    const losses = new Float32Array(batch);
+    for (let start = 0; start < batch; start += CHUNK) {
+      const count = Math.min(CHUNK, batch - start);
+      let perSample: tf.Tensor | undefined;
+      const grad = tf.tidy(() => {
+        const labels = tf.tensor1d(loss.labels.subarray(start, start + count), 'int32');
+        const targets = loss.kind === 'margin' && loss.targets !== undefined
+          ? tf.tensor1d(loss.targets.subarray(start, start + count), 'int32')
+          : undefined;
+        // The gradient of the summed loss is the per-sample gradient because samples do not interact;
+        // the per-sample losses are kept out of the tape's tidy so they can be read back.
+        return tf.grad((input: tf.Tensor) => {
+          perSample = tf.keep(lossPerSample(loss.kind, logitsOf(input), labels, targets, numClasses));
+          return perSample.sum();
+        })(asInput(x, start, count));
+      });
+      try {
+        gradient.set(await grad.data(), start * inputSize);
+        if (perSample !== undefined) losses.set(await perSample.data(), start);
+      } finally {
+        grad.dispose();
+        perSample?.dispose();
+      }
+    }
+    return { gradient, loss: losses };
+  };
+
+  let view: PiecewiseLinearNet | undefined;
+  const piecewiseLinear = (): PiecewiseLinearNet => (view ??= piecewiseLinearView(logitsModel, name));
+
+  return { name, inputShape, inputSize, numClasses, layers, logitsModel, predict, classify, inputGradient, piecewiseLinear };
+}
+
+/** Names of the models committed under models/ (each a folder with a model.json). */
+export function zooModelNames(): string[] {
+  if (!existsSync(ZOO_DIR)) return [];
+  return readdirSync(ZOO_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(zooModelPath(entry.name)))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** Path of a zoo model's model.json, whether or not it exists yet. */
+export function zooModelPath(name: string): string {
+  return join(zooModelDir(name), 'model.json');
+}
+
+/** The dataset a committed zoo model was trained on; undefined for names not in the zoo. */
+export function zooModelDataset(name: string): DatasetName | undefined {
+  return zooModelNames().includes(name) ? readZooManifest(name).dataset : undefined;
+}
+
+export async function loadModel(ref: ModelRef): Promise<LayersModelHandle> {
+  if (typeof ref === 'string') {
+    const names = zooModelNames();
+    if (!names.includes(ref)) {
+      const known = names.length > 0 ? `one of: ${names.join(', ')}` : 'a trained zoo model (models/ has none)';
+      throw new UserError(`unknown zoo model '${ref}'${didYouMean(ref, names)}; expected ${known} or {path: <model.json>}`);
+    }
+    return wrapLayersModel(ref, await tf.loadLayersModel(modelLoader(zooModelPath(ref))));
+  }
+  const file = resolve(ref.path);
+  if (!existsSync(file)) throw new UserError(`model file ${ref.path} does not exist (expected a tfjs LayersModel model.json)`);
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(modelLoader(file));
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot load ${ref.path} as a tfjs LayersModel: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return wrapLayersModel(ref.path, model);
+}
+
+function lossPerSample(
+  kind: LossSpec['kind'],
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  targets: tf.Tensor1D | undefined,
+  numClasses: number,
+): tf.Tensor1D {
+  const labelMask = tf.oneHot(labels, numClasses).cast('float32');
+  const labelLogit = logits.mul(labelMask).sum(1);
+  if (kind === 'cross-entropy') return tf.logSumExp(logits, 1).sub(labelLogit);
+  if (targets !== undefined) return logits.mul(tf.oneHot(targets, numClasses).cast('float32')).sum(1).sub(labelLogit);
+  const others = tf.where(labelMask.cast('bool'), tf.fill(logits.shape, -Infinity), logits);
+  return others.max(1).sub(labelLogit);
+}
+
+function checkLoss(name: string, loss: LossSpec, batch: number, numClasses: number): void {
+  const check = (what: string, values: Int32Array): void => {
+    if (values.length !== batch) throw new RangeError(`model ${name}: ${values.length} ${what} for a batch of ${batch}`);
+    for (const v of values) {
+      if (!(v >= 0 && v < numClasses)) throw new RangeError(`model ${name}: ${what} value ${v} is not a class in [0, ${numClasses})`);
+    }
+  };
+  check('labels', loss.labels);
+  if (loss.kind === 'margin' && loss.targets !== undefined) check('targets', loss.targets);
+}
+
+/** The model itself when it already ends in logits, else a model sharing every layer but the softmax. */
+function withoutSoftmax(model: tf.LayersModel): tf.LayersModel {
+  const last = model.layers[model.layers.length - 1];
+  const config = last.getConfig();
+  const className = last.getClassName();
+  if (className === 'Softmax' || (className === 'Activation' && config.activation === 'softmax')) {
+    return tf.model({ inputs: model.inputs, outputs: last.input as tf.SymbolicTensor });
+  }
+  if (config.activation !== 'softmax') return model;
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
+  if (entry === undefined) throw new Error(`cannot rebuild layer class ${className} without its softmax`);
+  const [cls, fromConfig] = entry;
+  const linear = fromConfig(cls, { ...config, name: `${String(config.name)}_logits`, activation: 'linear' }) as tf.layers.Layer;
+  const outputs = linear.apply(last.input as tf.SymbolicTensor) as tf.SymbolicTensor;
+  linear.setWeights(last.getWeights());
+  return tf.model({ inputs: model.inputs, outputs });
+}
+
+function summarize(layer: tf.layers.Layer): LayerSummary {
+  const config = layer.getConfig();
+  const shape = layer.outputShape;
+  const first = (Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[];
+  return {
+    name: layer.name,
+    className: layer.getClassName(),
+    ...(typeof config.activation === 'string' ? { activation: config.activation } : {}),
+    outputShape: first.slice(1).map((d) => d ?? -1),
+    params: layer.countParams(),
+  };
+}
+
+function concreteShape(shape: (number | null)[], what: string): number[] {
+  if (shape.some((d) => d === null)) throw new UserError(`${what} has an unknown dimension in [${shape.join(', ')}] (expected a fixed shape)`);
+  return shape as number[];
+}

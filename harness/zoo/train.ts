@@ -1,0 +1,194 @@
+// Trains zoo models reproducibly: seeded initial weights, a seeded shuffle per epoch, plain Adam
+// steps in a fixed order, so (name, seed, epochs, backend) determines the weights.
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendChoice } from '../config/experiment.js';
+import { type Dataset, loadDataset } from '../data/dataset.js';
+import { selectBackend } from '../engine/backend.js';
+import { modelSaver } from '../engine/model-files.js';
+import { wrapLayersModel } from '../engine/model-handle.js';
+import { didYouMean, UserError } from '../errors.js';
+import { createRng } from '../rng.js';
+import { ZOO, ZOO_NAMES, type ZooDefinition } from './architectures.js';
+import { hashWeightFiles, type Manifest } from './manifest.js';
+import { zooModelDir } from './zoo-dir.js';
+
+export const DEFAULT_TRAIN_SEED = 1;
+
+/** Seconds between progress lines within an epoch, so long CNN epochs still show life. */
+const PROGRESS_SECONDS = 30;
+
+export interface TrainOptions {
+  seed?: number;
+  epochs?: number;
+  log: (line: string) => void;
+}
+
+export interface EpochStats {
+  epoch: number;
+  loss: number;
+  train_accuracy: number;
+  seconds: number;
+}
+
+/**
+ * Runs the training loop on an already built model and returns per-epoch statistics.
+ * `batches` limits each epoch to its first n batches (for tests).
+ */
+export async function trainModel(
+  model: tf.LayersModel,
+  data: Dataset,
+  recipe: { seed: number; epochs: number; batchSize: number; learningRate: number; shuffleKey: string; batches?: number },
+  log: (line: string) => void,
+): Promise<EpochStats[]> {
+  const optimizer = tf.train.adam(recipe.learningRate);
+  const rng = createRng('zoo-shuffle', recipe.shuffleKey, recipe.seed);
+  const pixels = data.inputShape.reduce<number>((a, b) => a * b, 1);
+  const order = new Int32Array(data.count).map((_, i) => i);
+  const history: EpochStats[] = [];
+  try {
+    for (let epoch = 1; epoch <= recipe.epochs; epoch++) {
+      const started = performance.now();
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      const batchCount = Math.min(Math.ceil(data.count / recipe.batchSize), recipe.batches ?? Infinity);
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let lastProgress = started;
+      for (let b = 0; b < batchCount; b++) {
+        const indices = order.subarray(b * recipe.batchSize, Math.min((b + 1) * recipe.batchSize, data.count));
+        const images = new Float32Array(indices.length * pixels);
+        const labels = new Int32Array(indices.length);
+        indices.forEach((index, k) => {
+          images.set(data.images.subarray(index * pixels, (index + 1) * pixels), k * pixels);
+          labels[k] = data.labels[index];
+        });
+        const { loss, hits } = step(model, optimizer, images, labels, data);
+        lossSum += loss * indices.length;
+        correct += hits;
+        seen += indices.length;
+        if (performance.now() - lastProgress > PROGRESS_SECONDS * 1000 && b + 1 < batchCount) {
+          lastProgress = performance.now();
+          log(`  epoch ${epoch} batch ${b + 1}/${batchCount} loss ${(lossSum / seen).toFixed(4)} acc ${pct(correct / seen)} ${elapsed(started)}`);
+        }
+      }
+      const stats = { epoch, loss: lossSum / seen, train_accuracy: correct / seen, seconds: (performance.now() - started) / 1000 };
+      history.push(stats);
+      log(`  epoch ${epoch}/${recipe.epochs} loss ${stats.loss.toFixed(4)} acc ${pct(stats.train_accuracy)} ${stats.seconds.toFixed(1)}s`);
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return history;
+}
+
+function step(model: tf.LayersModel, optimizer: tf.Optimizer, images: Float32Array, labels: Int32Array, data: Dataset): { loss: number; hits: number } {
+  const x = tf.tensor(images, [labels.length, ...data.inputShape]);
+  const targets = tf.tensor1d(labels, 'int32');
+  const y = tf.tidy(() => tf.oneHot(targets, data.numClasses));
+  let hits: tf.Tensor | undefined;
+  let loss: tf.Scalar | null = null;
+  try {
+    loss = optimizer.minimize(() => {
+      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+      // kept out of the gradient tape's tidy so the batch accuracy can be read back
+      hits = tf.keep(logits.argMax(1).equal(targets).sum());
+      return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+    }, true, model.trainableWeights.map((w) => w.read() as tf.Variable));
+    if (loss === null || hits === undefined) throw new Error('training step produced no loss');
+    return { loss: loss.dataSync()[0], hits: hits.dataSync()[0] };
+  } finally {
+    tf.dispose([x, targets, y]);
+    loss?.dispose();
+    hits?.dispose();
+  }
+}
+
+/** Trains one zoo model and writes models/<name>/{model.json, weights.bin, manifest.json}. */
+export async function trainZooModel(name: string, opts: TrainOptions): Promise<Manifest> {
+  const definition = zooDefinition(name);
+  const seed = opts.seed ?? DEFAULT_TRAIN_SEED;
+  const epochs = opts.epochs ?? definition.epochs;
+  const [train, test] = await Promise.all([loadDataset(definition.dataset, 'train'), loadDataset(definition.dataset, 'test')]);
+  const model = definition.build(seed);
+  try {
+    opts.log(`${name}: ${definition.description}; ${model.countParams()} parameters, ${epochs} epochs of ${definition.batchSize}, Adam lr ${definition.learningRate}, seed ${seed}, backend ${tf.getBackend()}`);
+    const started = performance.now();
+    const history = await trainModel(
+      model,
+      train,
+      { seed, epochs, batchSize: definition.batchSize, learningRate: definition.learningRate, shuffleKey: name },
+      opts.log,
+    );
+    const trainTime = (performance.now() - started) / 1000;
+    const handle = wrapLayersModel(name, model);
+    const predictions = await handle.classify(test.images);
+    const testAccuracy = predictions.reduce((n, p, i) => n + (p === test.labels[i] ? 1 : 0), 0) / test.count;
+    opts.log(`${name}: test accuracy ${pct(testAccuracy)} (target ${pct(definition.targetAccuracy)}), trained in ${trainTime.toFixed(1)}s`);
+    if (testAccuracy < definition.targetAccuracy) {
+      opts.log(`${name}: WARNING test accuracy is below the target; writing the model anyway`);
+    }
+
+    // write beside the old model, then swap, so an interrupted run never leaves a half-written model
+    const dir = zooModelDir(name);
+    const staging = `${dir}.tmp-${process.pid}`;
+    await rm(staging, { recursive: true, force: true });
+    await model.save(modelSaver(staging));
+    const manifest: Manifest = {
+      name,
+      description: definition.description,
+      architecture: [...handle.layers],
+      dataset: definition.dataset,
+      seed,
+      epochs,
+      batch_size: definition.batchSize,
+      optimizer: { name: 'adam', learning_rate: definition.learningRate },
+      test_accuracy: testAccuracy,
+      history,
+      train_time_s: Math.round(trainTime * 10) / 10,
+      backend: tf.getBackend(),
+      weights_sha256: await hashWeightFiles(staging),
+      created: new Date().toISOString(),
+    };
+    await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    await rm(dir, { recursive: true, force: true });
+    await rename(staging, dir);
+    opts.log(`${name}: wrote ${dir}`);
+    return manifest;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** `gauntlet train <name…|all>`: picks the backend once, then trains the named models in turn. */
+export async function trainCommand(
+  names: string[],
+  opts: { seed: number; epochs?: number; backend: BackendChoice; log: (line: string) => void },
+): Promise<void> {
+  if (names.length === 0) throw new UserError(`train needs model names or 'all'; expected some of: ${ZOO_NAMES.join(', ')}`);
+  const selected = names.includes('all') ? ZOO_NAMES : names;
+  for (const name of selected) zooDefinition(name);
+  const { backend, tried } = await selectBackend(opts.backend);
+  for (const failure of tried) opts.log(`backend ${failure.backend} unavailable: ${failure.error}`);
+  opts.log(`training ${selected.join(', ')} on ${backend}`);
+  for (const name of selected) await trainZooModel(name, { seed: opts.seed, epochs: opts.epochs, log: opts.log });
+}
+
+function zooDefinition(name: string): ZooDefinition {
+  if (!Object.hasOwn(ZOO, name)) {
+    throw new UserError(`unknown zoo model '${name}'${didYouMean(name, ZOO_NAMES)}; expected one of: ${ZOO_NAMES.join(', ')}, all`);
+  }
+  return ZOO[name];
+}
+
+function pct(fraction: number): string {
+  return `${(fraction * 100).toFixed(2)}%`;
+}
+
+function elapsed(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(1)}s`;
+}
