@@ -30,8 +30,9 @@ export interface SmtProblem {
 
 export type SmtResult =
   /**
-   * `model` is a satisfying point rounded to float64: exact whenever the feasible set is wider than a
-   * few ulps, otherwise possibly off a constraint by rounding (the sat/unsat answer itself is exact).
+   * `model` is a satisfying point rounded to float64, so it may sit an ulp outside a constraint it
+   * meets with equality (z3 likes corners; the exact engine picks the middle of the feasible set, which
+   * is exact unless that set is thinner than a few ulps). The sat/unsat answer itself is exact.
    */
   | { status: 'sat'; model: Float64Array }
   | { status: 'unsat' }
