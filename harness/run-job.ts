@@ -141,7 +141,7 @@ async function runChunk(run: JobRun, chunk: readonly SampleInput[], counters: Co
     for (;;) {
       const step = await Promise.race([iterator.next(), deadline]);
       if (step === 'deadline') {
-        void iterator.return?.();
+        await settleWithin(iterator.return?.(), GRACE_MS);
         fillMissing(chunk, outcomes, { status: 'timeout', message: `no outcome within the budget of ${(budgetMs / 1000).toFixed(1)} s for ${chunk.length} sample(s)` });
         break;
       }
@@ -158,7 +158,8 @@ async function runChunk(run: JobRun, chunk: readonly SampleInput[], counters: Co
         outcomes.set(outcome.index, outcome);
       }
       if (outcomes.size === chunk.length) {
-        void iterator.return?.();
+        // let the plugin's cleanup (finally blocks, solver shutdown) finish before the next chunk starts
+        await settleWithin(iterator.return?.(), GRACE_MS);
         break;
       }
     }
@@ -169,6 +170,17 @@ async function runChunk(run: JobRun, chunk: readonly SampleInput[], counters: Co
     run.interrupt.removeEventListener('abort', onInterrupt);
   }
   return outcomes;
+}
+
+/** Waits for a promise, but no longer than `ms`, and never throws: used for a plugin's cleanup. */
+async function settleWithin(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (promise === undefined) return;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise.then(() => undefined, () => undefined), late]);
+  clearTimeout(timer);
 }
 
 function fillMissing(chunk: readonly SampleInput[], outcomes: Map<number, SampleOutcome>, fill: { status: 'error' | 'timeout'; message: string }): void {

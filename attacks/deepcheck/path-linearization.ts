@@ -12,28 +12,10 @@ const COLUMN_CACHE_LIMIT = 8e6;
 /** The transposed weights of each layer (columns as rows), for forward passes of a single pixel. */
 const transposes = new WeakMap<PiecewiseLinearNet, SparseRows[]>();
 
-function transpose(m: SparseRows): SparseRows {
-  const counts = new Int32Array(m.cols + 1);
-  for (let k = 0; k < m.nonZeros; k++) counts[m.colIndex[k] + 1]++;
-  for (let c = 0; c < m.cols; c++) counts[c + 1] += counts[c];
-  const rowStart = counts.slice();
-  const colIndex = new Int32Array(m.nonZeros);
-  const values = new Float64Array(m.nonZeros);
-  const next = counts.slice(0, m.cols);
-  for (let r = 0; r < m.rows; r++) {
-    for (let k = m.rowStart[r]; k < m.rowStart[r + 1]; k++) {
-      const at = next[m.colIndex[k]]++;
-      colIndex[at] = r;
-      values[at] = m.values[k];
-    }
-  }
-  return new SparseRows(m.cols, m.rows, rowStart, colIndex, values);
-}
-
 function transposesOf(net: PiecewiseLinearNet): SparseRows[] {
   let t = transposes.get(net);
   if (t === undefined) {
-    t = net.layers.map((layer) => transpose(layer.weights));
+    t = net.layers.map((layer) => layer.weights.transpose());
     transposes.set(net, t);
   }
   return t;

@@ -7,6 +7,8 @@ import { readZooManifest } from '../zoo/manifest.js';
 
 interface JsonSchemaProperty {
   type?: string;
+  anyOf?: JsonSchemaProperty[];
+  const?: unknown;
   enum?: unknown[];
   default?: unknown;
   minimum?: number;
@@ -15,14 +17,21 @@ interface JsonSchemaProperty {
   exclusiveMaximum?: number;
 }
 
-function describeParam(property: JsonSchemaProperty): string {
+/** A value's type in a few words: `coi|co|abs`, `integer >= 0`, or alternatives joined by `|`. */
+function describeType(property: JsonSchemaProperty): string {
+  if (property.anyOf !== undefined) return property.anyOf.map(describeType).join('|');
+  if (property.const !== undefined) return JSON.stringify(property.const);
   const type = property.enum !== undefined ? property.enum.map(String).join('|') : (property.type ?? 'value');
   const bounds = [
     property.exclusiveMinimum !== undefined ? `> ${property.exclusiveMinimum}` : property.minimum !== undefined ? `>= ${property.minimum}` : '',
     property.exclusiveMaximum !== undefined ? `< ${property.exclusiveMaximum}` : property.maximum !== undefined && property.maximum < Number.MAX_SAFE_INTEGER ? `<= ${property.maximum}` : '',
   ].filter((b) => b.length > 0);
+  return `${type}${bounds.length > 0 ? ` ${bounds.join(', ')}` : ''}`;
+}
+
+function describeParam(property: JsonSchemaProperty): string {
   const fallback = property.default === undefined ? 'required' : `default ${JSON.stringify(property.default)}`;
-  return `${type}${bounds.length > 0 ? ` ${bounds.join(', ')}` : ''}, ${fallback}`;
+  return `${describeType(property)}, ${fallback}`;
 }
 
 export function listText(): string {

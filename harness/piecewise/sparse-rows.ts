@@ -44,6 +44,24 @@ export class SparseRows {
   get nonZeros(): number {
     return this.rowStart[this.rows];
   }
+
+  /** Aᵀ: columns become rows (to follow one input through the layers). */
+  transpose(): SparseRows {
+    const counts = new Int32Array(this.cols + 1);
+    for (let k = 0; k < this.nonZeros; k++) counts[this.colIndex[k] + 1]++;
+    for (let c = 0; c < this.cols; c++) counts[c + 1] += counts[c];
+    const colIndex = new Int32Array(this.nonZeros);
+    const values = new Float64Array(this.nonZeros);
+    const next = counts.slice(0, this.cols);
+    for (let r = 0; r < this.rows; r++) {
+      for (let k = this.rowStart[r]; k < this.rowStart[r + 1]; k++) {
+        const at = next[this.colIndex[k]]++;
+        colIndex[at] = r;
+        values[at] = this.values[k];
+      }
+    }
+    return new SparseRows(this.cols, this.rows, counts, colIndex, values);
+  }
 }
 
 /** Appends rows one at a time, growing its buffers as needed. */

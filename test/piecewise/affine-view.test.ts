@@ -81,5 +81,8 @@ describe('piecewiseLinearView', () => {
     expect(m.nonZeros).toBe(3);
     expect(Array.from(m.multiply([1, 1, 1]))).toEqual([2, 4]);
     expect(Array.from(m.denseRow(1))).toEqual([1, 0, 3]);
+    const t = m.transpose();
+    expect([t.rows, t.cols]).toEqual([3, 2]);
+    expect([0, 1, 2].map((r) => Array.from(t.denseRow(r)))).toEqual([[0, 1], [2, 0], [0, 3]]);
   });
 });
