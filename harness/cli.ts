@@ -8,6 +8,11 @@ import { runCommand } from './commands/run.js';
 import { trainCommandLine } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
 import { benchCommand } from './commands/bench.js';
+import { DEFAULT_TRAIN_SEED } from './zoo/train.js';
+import { mergeCommand } from './commands/merge.js';
+import { compareCommand } from './commands/compare.js';
+import { reportCommand } from './commands/report.js';
+import { newAttackCommand } from './commands/new.js';
 
 function fail(error: unknown): never {
   if (error instanceof UserError) {
@@ -37,7 +42,8 @@ try {
           .option('resume', { type: 'boolean', default: false, describe: 'continue a run: skip samples already recorded (latest run of this config unless --out)' })
           .option('backend', backendOption)
           .option('workers', { type: 'number', describe: 'model worker threads (default: one per core on wasm/cpu); records do not depend on it' })
-          .option('shard', { type: 'string', describe: 'i/n: run only part i of n of the work (join the parts with gauntlet merge)' }),
+          .option('shard', { type: 'string', describe: 'i/n: run only part i of n of the work (join the parts with gauntlet merge)' })
+          .option('strict', { type: 'boolean', default: false, describe: 'exit with status 3 when plugins\' claims contradict each other (see contradictions.csv)' }),
       async (argv) => {
         process.exitCode = await runCommand({
           config: argv.config,
@@ -46,6 +52,7 @@ try {
           backend: argv.backend as BackendChoice | undefined,
           workers: argv.workers,
           shard: argv.shard,
+          strict: argv.strict,
         });
       },
     )
@@ -62,7 +69,7 @@ try {
       (y) =>
         y
           .positional('names', { type: 'string', array: true, demandOption: true })
-          .option('seed', { type: 'number', default: 1, describe: 'training seed' })
+          .option('seed', { type: 'number', default: DEFAULT_TRAIN_SEED, describe: 'training seed (the committed zoo used the default)' })
           .option('epochs', { type: 'number', describe: 'override the epochs of each model' })
           .option('backend', backendOption),
       async (argv) => {
@@ -81,7 +88,52 @@ try {
         await benchCommand({ backend: (argv.backend ?? 'auto') as BackendChoice, runs: argv.runs, workers: argv.workers });
       },
     )
-    .demandCommand(1, 'name a command: run, validate, list, train or bench')
+    .command(
+      'merge <dirs..>',
+      'join the directories of gauntlet run --shard 1/n … n/n into one run directory',
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard directories' })
+          .option('out', { type: 'string', demandOption: true, describe: 'directory for the merged run (new)' }),
+      async (argv) => {
+        process.exitCode = await mergeCommand({ dirs: argv.dirs, out: argv.out });
+      },
+    )
+    .command(
+      'compare <baseline> <current>',
+      'compare two runs metric by metric against tolerances; exit 1 on a regression',
+      (y) =>
+        y
+          .positional('baseline', { type: 'string', demandOption: true, describe: 'run directory to compare against (e.g. results/baseline)' })
+          .positional('current', { type: 'string', demandOption: true, describe: 'run directory to check' })
+          .option('tolerances', { type: 'string', describe: 'YAML file of per-metric tolerances (default: built in; see configs/tolerances.yaml)' })
+          .option('out', { type: 'string', describe: 'write compare.md and compare.csv into this directory' }),
+      (argv) => {
+        process.exitCode = compareCommand({ baseline: argv.baseline, current: argv.current, tolerances: argv.tolerances, out: argv.out });
+      },
+    )
+    .command(
+      'report <run>',
+      'write report.html (self-contained) and report.md for a run directory',
+      (y) =>
+        y
+          .positional('run', { type: 'string', demandOption: true, describe: 'run directory' })
+          .option('out', { type: 'string', describe: 'directory for the report (default: the run directory)' })
+          .option('images', { type: 'number', default: 4, describe: 'validated adversarials drawn per job' }),
+      async (argv) => {
+        await reportCommand({ run: argv.run, out: argv.out, images: argv.images });
+      },
+    )
+    .command(
+      'new <kind> <id>',
+      'scaffold a plugin: gauntlet new attack <id> writes attacks/<id>/, its test, and registers it',
+      (y) =>
+        y
+          .positional('kind', { type: 'string', choices: ['attack'] as const, demandOption: true })
+          .positional('id', { type: 'string', demandOption: true, describe: 'plugin id: lowercase letters, digits and -' }),
+      (argv) => newAttackCommand(argv.id),
+    )
+    .demandCommand(1, 'name a command: run, validate, list, train, bench, report, compare, merge or new')
     .strict()
     .fail((message, error) => {
       if (error !== undefined && error !== null) fail(error);
