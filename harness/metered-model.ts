@@ -32,6 +32,12 @@ export function meteredModel(model: ModelHandle, counters: CostCounters): ModelH
       counters.gradient += images(x);
       return model.inputGradient(x, loss);
     },
+    neuronLayers: model.neuronLayers,
+    /** a forward pass that reads the hidden layers instead of the logits */
+    activations(x: Float32Array) {
+      counters.forward += images(x);
+      return model.activations(x);
+    },
     piecewiseLinear: () => model.piecewiseLinear(),
   };
 }

@@ -16,6 +16,8 @@ import { planJobs, type Job } from './plan.js';
 import type { RegisteredPlugin } from './plugin.js';
 import type { Progress } from './progress.js';
 import { leaderboardRow, writeLeaderboard, type LeaderboardRow } from './results/leaderboard.js';
+import type { Contradiction } from './ledger/contradictions.js';
+import { addRunColumns } from '../metrics/run-columns.js';
 import { RESULTS_CONTRACT, type SampleRecord } from './results/record.js';
 import { ArtifactWriter } from './results/artifacts.js';
 import { RecordsWriter } from './results/records-file.js';
@@ -42,6 +44,8 @@ export interface RunResult {
   outDir: string;
   info: RunInfo;
   rows: LeaderboardRow[];
+  /** validated adversarials closer than some plugin's unconditional lower bound (the claims ledger) */
+  contradictions: Contradiction[];
 }
 
 export const RUN_FILES = { info: 'run.json', config: 'config.yaml', samples: 'samples.jsonl', leaderboard: 'leaderboard.csv' } as const;
@@ -152,6 +156,7 @@ async function runWith(experiment: Experiment, options: RunOptions, prepared: Pr
   const artifacts = new ArtifactWriter(outDir);
   let status: RunInfo['status'] = 'failed';
   let rows: LeaderboardRow[] = [];
+  let contradictions: Contradiction[] = [];
   try {
     for (const [k, job] of jobs.entries()) {
       if (options.interrupt.aborted) break;
@@ -185,15 +190,31 @@ async function runWith(experiment: Experiment, options: RunOptions, prepared: Pr
   } finally {
     progress.stop();
     await artifacts.flush();
-    rows = leaderboardRows(jobs, datasets, records);
-    writeLeaderboard(paths.leaderboard, rows);
+    ({ rows, contradictions } = await writeRunLeaderboard(outDir, jobs.map((job) => ({ job, model: modelsOf(job, models)[0], data: datasetFor(datasets, job.data) })), records));
     const ended = new Date().toISOString();
     info.status = status;
     info.ended = ended;
     info.sessions[info.sessions.length - 1].ended = ended;
     writeRunInfo(paths.info, info);
   }
-  return { outDir, info, rows };
+  return { outDir, info, rows, contradictions };
+}
+
+/**
+ * leaderboard.csv of a run's records: the v1 columns per job, then the run-level columns (claims
+ * ledger, metrics), which also writes the ledger's files. The runner and `gauntlet merge` share it.
+ */
+export async function writeRunLeaderboard(
+  outDir: string,
+  jobs: readonly { job: Job; model: ModelHandle; data: Dataset }[],
+  records: readonly SampleRecord[],
+): Promise<{ rows: LeaderboardRow[]; contradictions: Contradiction[] }> {
+  const byJob = new Map<string, SampleRecord[]>(jobs.map(({ job }) => [job.hash, []]));
+  for (const record of records) byJob.get(record.job)?.push(record);
+  const rows = jobs.map(({ job, data }) => leaderboardRow(job, data.numClasses, byJob.get(job.hash) ?? []));
+  const result = await addRunColumns(rows, { outDir, jobs, records });
+  writeLeaderboard(join(outDir, RUN_FILES.leaderboard), result.rows);
+  return result;
 }
 
 /** Every model the experiment names, once each. */
@@ -225,12 +246,3 @@ export function datasetFor(datasets: Map<string, Dataset>, selection: DataSelect
   return datasets.get(datasetKey(selection)) as Dataset;
 }
 
-export function leaderboardRows(jobs: readonly Job[], datasets: Map<string, Dataset>, records: readonly SampleRecord[]): LeaderboardRow[] {
-  const byJob = new Map<string, SampleRecord[]>();
-  for (const record of records) {
-    const list = byJob.get(record.job);
-    if (list === undefined) byJob.set(record.job, [record]);
-    else list.push(record);
-  }
-  return jobs.map((job) => leaderboardRow(job, datasetFor(datasets, job.data).numClasses, byJob.get(job.hash) ?? []));
-}

@@ -18,12 +18,37 @@ export type Capability = 'gradients' | 'piecewise-linear' | 'several-models';
 
 export type PluginKind = 'attack' | 'testgen' | 'verifier';
 
+/** `weight` × the value of neuron `unit` of neuron layer `layer` (an index into ModelHandle.neuronLayers). */
+export interface NeuronTerm {
+  layer: number;
+  unit: number;
+  weight: number;
+}
+
 /** Losses the engine can differentiate w.r.t. the input; serialisable so worker threads can run them. */
 export type LossSpec =
   /** softmax cross-entropy of the logits against `labels` (ascend it to leave the label) */
   | { kind: 'cross-entropy'; labels: Int32Array }
   /** max_{j≠label} z_j − z_label, or z_target − z_label when targets are given (ascend it) */
-  | { kind: 'margin'; labels: Int32Array; targets?: Int32Array };
+  | { kind: 'margin'; labels: Int32Array; targets?: Int32Array }
+  /**
+   * Σ_k logitWeights[i·numClasses + k]·z_k + Σ_{t ∈ neurons[i]} t.weight·neuron_t(x_i): the objectives of
+   * coverage-guided generators (DeepXplore's disagreement + coverage, DLFuzz's), one per sample.
+   * `logitWeights` is [batch × numClasses]; `neurons` has one list of terms per sample.
+   */
+  | { kind: 'objective'; logitWeights: Float32Array; neurons: readonly (readonly NeuronTerm[])[] };
+
+/**
+ * A layer whose units are the neurons of coverage criteria: a Dense unit, or a Conv2D channel whose
+ * value is the spatial mean of its post-activation feature map (as in DeepXplore and DLFuzz).
+ */
+export interface NeuronLayer {
+  name: string;
+  className: string;
+  units: number;
+  /** mean of the kernel weights feeding each unit: DLFuzz's 'top-weight' neuron selection ranks by it */
+  weightMeans: readonly number[];
+}
 
 /** Summary of one layer, enough to check capabilities and print architectures. */
 export interface LayerSummary {
@@ -53,6 +78,10 @@ export interface ModelHandle {
   classify(x: Float32Array): Promise<Int32Array>;
   /** d loss_i / d x_i per sample (the loss of each sample depends only on its own input) and the losses */
   inputGradient(x: Float32Array, loss: LossSpec): Promise<{ gradient: Float32Array; loss: Float32Array }>;
+  /** every Dense and Conv2D layer, in model order: the neurons that coverage criteria count */
+  readonly neuronLayers: readonly NeuronLayer[];
+  /** per neuron layer, its post-activation values [batch × units] (a conv channel: the mean of its feature map) */
+  activations(x: Float32Array): Promise<Float32Array[]>;
   /**
    * The network as affine maps each followed by ReLU or not (harness/piecewise/affine-view.ts), read
    * once and cached; throws a UserError naming the layer when the model is not a ReLU network.

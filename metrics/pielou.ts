@@ -42,3 +42,11 @@ export function pielou(labels: ArrayLike<number>, numClasses: number): PielouSco
   }
   return { evenness: entropy / Math.log(numClasses), counts, total };
 }
+
+/**
+ * The distribution J summarises, as leaderboard columns: `adv_class_<c>` counts the adversarials the
+ * model labels c. Two attacks with the same J can push into different classes; these say which.
+ */
+export function pielouClassColumns(score: PielouScore): Record<`adv_class_${number}`, number> {
+  return Object.fromEntries(score.counts.map((count, c) => [`adv_class_${c}`, count]));
+}

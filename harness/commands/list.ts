@@ -40,7 +40,8 @@ export function listText(): string {
   lines.push('', 'models (zoo):');
   for (const name of zooModelNames()) {
     const manifest = readZooManifest(name);
-    lines.push(`  ${name.padEnd(20)} ${manifest.dataset}, test accuracy ${(manifest.test_accuracy * 100).toFixed(2)}%, ${manifest.description}`);
+    const robust = manifest.pgd_accuracy === undefined ? '' : ` (${(manifest.pgd_accuracy * 100).toFixed(2)}% under PGD ε ${manifest.pgd_evaluation?.epsilon})`;
+    lines.push(`  ${name.padEnd(20)} ${manifest.dataset}, test accuracy ${(manifest.test_accuracy * 100).toFixed(2)}%${robust}, ${manifest.description}`);
   }
   lines.push('  {path: <model.json>}    any TensorFlow.js LayersModel', '', 'attack plugins:');
   for (const plugin of plugins.values()) {

@@ -1,4 +1,5 @@
 // `gauntlet merge <dirs…> --out DIR`: shard directories → one run directory, as if run unsharded.
+import { selectBackend } from '../engine/backend.js';
 import { mergeShards } from '../results/merge.js';
 import { configEnv } from './config-env.js';
 import { formatSummary } from './summary.js';
@@ -10,6 +11,8 @@ export interface MergeArgs {
 
 /** Exit status 0 when the merged run is finished; 1 when a shard was not (the merge is still written). */
 export async function mergeCommand(args: MergeArgs): Promise<number> {
+  // the run-level columns (FID features, coverage, transfer) query models again
+  await selectBackend('auto');
   const result = await mergeShards({ dirs: args.dirs, outDir: args.out, env: configEnv(), log: (line) => process.stderr.write(line + '\n') });
   process.stdout.write(formatSummary(result.rows) + '\n');
   process.stdout.write(`merged ${args.dirs.length} shards (${result.records} records) into ${args.out}/: status ${result.info.status}\n`);

@@ -10,6 +10,7 @@ import { createProgress } from '../progress.js';
 import { RUN_FILES, runExperiment } from '../runner.js';
 import type { Shard } from '../run-job.js';
 import { formatSummary } from './summary.js';
+import { describeContradiction, LEDGER_FILES } from '../ledger/ledger.js';
 
 export interface RunArgs {
   config: string;
@@ -19,7 +20,12 @@ export interface RunArgs {
   workers?: number;
   /** 'i/n' */
   shard?: string;
+  /** exit with CONTRADICTION_EXIT when the claims ledger finds a contradiction */
+  strict?: boolean;
 }
+
+/** Exit status of `run --strict` when plugins' claims contradict each other (2 is a user error, 130 an interrupt). */
+export const CONTRADICTION_EXIT = 3;
 
 export function parseShard(text: string): Shard {
   const match = /^(\d+)\/(\d+)$/.exec(text);
@@ -78,9 +84,19 @@ export async function runCommand(args: RunArgs): Promise<number> {
     });
     process.stdout.write(formatSummary(result.rows) + '\n');
     process.stdout.write(`backend ${result.info.backend}, ${result.info.workers} worker(s); results in ${outDir}/ (${RUN_FILES.samples}, ${RUN_FILES.leaderboard})\n`);
-    return result.info.status === 'interrupted' ? 130 : 0;
+    process.stdout.write(ledgerSummary(result.contradictions.map(describeContradiction), join(outDir, LEDGER_FILES.contradictions)));
+    if (result.info.status === 'interrupted') return 130;
+    return args.strict === true && result.contradictions.length > 0 ? CONTRADICTION_EXIT : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** Contradictions are shown whatever the exit status: a wrong bound or a wrong adversarial is news. */
+function ledgerSummary(lines: readonly string[], file: string): string {
+  if (lines.length === 0) return 'claims ledger: no contradictions\n';
+  const shown = 10;
+  const more = lines.length > shown ? [`… and ${lines.length - shown} more`] : [];
+  return [`claims ledger: ${lines.length} contradiction(s), listed in ${file}:`, ...lines.slice(0, shown).map((line) => `  ${line}`), ...more].join('\n') + '\n';
 }

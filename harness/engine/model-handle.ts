@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetName, ModelRef } from '../config/experiment.js';
 import { didYouMean, UserError } from '../errors.js';
-import type { LayerSummary, LossSpec, ModelHandle } from '../types.js';
+import type { LayerSummary, LossSpec, ModelHandle, NeuronLayer, NeuronTerm } from '../types.js';
 import { readZooManifest } from '../zoo/manifest.js';
 import { ZOO_DIR, zooModelDir } from '../zoo/zoo-dir.js';
 import { piecewiseLinearView, type PiecewiseLinearNet } from '../piecewise/affine-view.js';
@@ -14,6 +14,9 @@ import { modelLoader } from './model-files.js';
 
 /** Samples per forward/backward pass: bounds peak memory whatever batch a plugin hands over. */
 const CHUNK = 1024;
+
+/** The layers whose units are coverage neurons (DeepXplore's and DLFuzz's neurons, less pooling and flatten). */
+const NEURON_LAYER_CLASSES = new Set(['Dense', 'Conv2D']);
 
 /** A ModelHandle that also exposes the tfjs model computing its logits (for the affine view and training). */
 export interface LayersModelHandle extends ModelHandle {
@@ -31,6 +34,9 @@ export function wrapLayersModel(name: string, model: tf.LayersModel): LayersMode
   }
   const numClasses = outputShape[0];
   const layers = logitsModel.layers.filter((layer) => layer.getClassName() !== 'InputLayer').map(summarize);
+  const neuronSources = logitsModel.layers.filter((layer) => NEURON_LAYER_CLASSES.has(layer.getClassName()));
+  const neuronLayers = neuronSources.map(describeNeurons);
+  const probe = neuronProbe(logitsModel, neuronSources);
 
   const batchOf = (x: Float32Array): number => {
     if (x.length % inputSize !== 0 || x.length === 0) {
@@ -59,23 +65,54 @@ export function wrapLayersModel(name: string, model: tf.LayersModel): LayersMode
 
   const classify = async (x: Float32Array): Promise<Int32Array> => argmaxRows(await predict(x), numClasses);
 
+  const activations = async (x: Float32Array): Promise<Float32Array[]> => {
+    const batch = batchOf(x);
+    const out = neuronLayers.map((layer) => new Float32Array(batch * layer.units));
+    for (let start = 0; start < batch; start += CHUNK) {
+      const count = Math.min(CHUNK, batch - start);
+      const values = tf.tidy(() => probe.neurons(asInput(x, start, count)).values);
+      try {
+        for (let l = 0; l < values.length; l++) out[l].set(await values[l].data(), start * neuronLayers[l].units);
+      } finally {
+        tf.dispose(values);
+      }
+    }
+    return out;
+  };
+
+  /** The per-sample loss of rows [start, start + count) of the batch, as a function of their input. */
+  const lossOf = (loss: LossSpec, start: number, count: number): ((input: tf.Tensor) => tf.Tensor1D) => {
+    if (loss.kind === 'objective') {
+      const logitWeights = tf.tensor2d(loss.logitWeights.subarray(start * numClasses, (start + count) * numClasses), [count, numClasses]);
+      const neuronWeights = termWeights(loss.neurons.slice(start, start + count), neuronLayers);
+      return (input) => {
+        const { logits, values } = probe.neurons(input);
+        let total = logits.mul(logitWeights).sum(1) as tf.Tensor1D;
+        neuronWeights.forEach((weights, l) => {
+          if (weights !== undefined) total = total.add(values[l].mul(tf.tensor2d(weights, [count, neuronLayers[l].units])).sum(1));
+        });
+        return total;
+      };
+    }
+    const labels = tf.tensor1d(loss.labels.subarray(start, start + count), 'int32');
+    const targets = loss.kind === 'margin' && loss.targets !== undefined ? tf.tensor1d(loss.targets.subarray(start, start + count), 'int32') : undefined;
+    return (input) => lossPerSample(loss.kind, logitsOf(input), labels, targets, numClasses);
+  };
+
   const inputGradient = async (x: Float32Array, loss: LossSpec): Promise<{ gradient: Float32Array; loss: Float32Array }> => {
     const batch = batchOf(x);
-    checkLoss(name, loss, batch, numClasses);
+    checkLoss(name, loss, batch, numClasses, neuronLayers);
     const gradient = new Float32Array(x.length);
     const losses = new Float32Array(batch);
     for (let start = 0; start < batch; start += CHUNK) {
       const count = Math.min(CHUNK, batch - start);
       let perSample: tf.Tensor | undefined;
       const grad = tf.tidy(() => {
-        const labels = tf.tensor1d(loss.labels.subarray(start, start + count), 'int32');
-        const targets = loss.kind === 'margin' && loss.targets !== undefined
-          ? tf.tensor1d(loss.targets.subarray(start, start + count), 'int32')
-          : undefined;
+        const lossFn = lossOf(loss, start, count);
         // The gradient of the summed loss is the per-sample gradient because samples do not interact;
         // the per-sample losses are kept out of the tape's tidy so they can be read back.
         return tf.grad((input: tf.Tensor) => {
-          perSample = tf.keep(lossPerSample(loss.kind, logitsOf(input), labels, targets, numClasses));
+          perSample = tf.keep(lossFn(input));
           return perSample.sum();
         })(asInput(x, start, count));
       });
@@ -93,7 +130,7 @@ export function wrapLayersModel(name: string, model: tf.LayersModel): LayersMode
   let view: PiecewiseLinearNet | undefined;
   const piecewiseLinear = (): PiecewiseLinearNet => (view ??= piecewiseLinearView(logitsModel, name));
 
-  return { name, inputShape, inputSize, numClasses, layers, logitsModel, predict, classify, inputGradient, piecewiseLinear };
+  return { name, inputShape, inputSize, numClasses, layers, neuronLayers, logitsModel, predict, classify, inputGradient, activations, piecewiseLinear };
 }
 
 /** Names of the models committed under models/ (each a folder with a model.json). */
@@ -136,8 +173,60 @@ export async function loadModel(ref: ModelRef): Promise<LayersModelHandle> {
   return wrapLayersModel(ref.path, model);
 }
 
+/** Computes every neuron layer's values and the logits in one pass. */
+interface NeuronProbe {
+  neurons(input: tf.Tensor): { logits: tf.Tensor2D; values: tf.Tensor2D[] };
+}
+
+function neuronProbe(logitsModel: tf.LayersModel, sources: readonly tf.layers.Layer[]): NeuronProbe {
+  const logitsOutput = logitsModel.outputs[0];
+  const outputs = sources.map((layer) => layer.output as tf.SymbolicTensor);
+  // The last neuron layer usually is the logits layer: ask for that tensor once.
+  let logitsIndex = outputs.indexOf(logitsOutput);
+  if (logitsIndex < 0) logitsIndex = outputs.push(logitsOutput) - 1;
+  let model: tf.LayersModel | undefined;
+  return {
+    neurons(input) {
+      model ??= tf.model({ inputs: logitsModel.inputs, outputs });
+      const applied = model.apply(input, { training: false });
+      const all = Array.isArray(applied) ? applied : [applied as tf.Tensor];
+      const values = all.slice(0, sources.length).map((output) => unitMeans(output as tf.Tensor));
+      return { logits: all[logitsIndex] as tf.Tensor2D, values };
+    },
+  };
+}
+
+/** [batch, units] as is; a feature map [batch, …spatial, channels] averaged over its spatial axes. */
+function unitMeans(output: tf.Tensor): tf.Tensor2D {
+  if (output.rank === 2) return output as tf.Tensor2D;
+  const [batch, ...rest] = output.shape;
+  const units = rest[rest.length - 1];
+  return output.reshape([batch, -1, units]).mean(1) as tf.Tensor2D;
+}
+
+/** Per neuron layer, the terms' weights as a dense [count × units] matrix, or undefined when no term names the layer. */
+function termWeights(neurons: readonly (readonly NeuronTerm[])[], layers: readonly NeuronLayer[]): (Float32Array | undefined)[] {
+  const out: (Float32Array | undefined)[] = layers.map(() => undefined);
+  neurons.forEach((terms, row) => {
+    for (const term of terms) {
+      const units = layers[term.layer].units;
+      const weights = (out[term.layer] ??= new Float32Array(neurons.length * units));
+      weights[row * units + term.unit] += term.weight;
+    }
+  });
+  return out;
+}
+
+function describeNeurons(layer: tf.layers.Layer): NeuronLayer {
+  const shape = layer.outputShape as (number | null)[];
+  const units = shape[shape.length - 1] as number;
+  const kernel = layer.getWeights()[0];
+  const weightMeans = kernel === undefined ? new Array<number>(units).fill(0) : tf.tidy(() => Array.from(kernel.reshape([-1, units]).mean(0).dataSync()));
+  return { name: layer.name, className: layer.getClassName(), units, weightMeans };
+}
+
 function lossPerSample(
-  kind: LossSpec['kind'],
+  kind: 'cross-entropy' | 'margin',
   logits: tf.Tensor2D,
   labels: tf.Tensor1D,
   targets: tf.Tensor1D | undefined,
@@ -151,7 +240,20 @@ function lossPerSample(
   return others.max(1).sub(labelLogit);
 }
 
-function checkLoss(name: string, loss: LossSpec, batch: number, numClasses: number): void {
+function checkLoss(name: string, loss: LossSpec, batch: number, numClasses: number, neuronLayers: readonly NeuronLayer[]): void {
+  if (loss.kind === 'objective') {
+    if (loss.logitWeights.length !== batch * numClasses) {
+      throw new RangeError(`model ${name}: ${loss.logitWeights.length} logit weights for a batch of ${batch} × ${numClasses} classes`);
+    }
+    if (loss.neurons.length !== batch) throw new RangeError(`model ${name}: ${loss.neurons.length} neuron term lists for a batch of ${batch}`);
+    for (const term of loss.neurons.flat()) {
+      const layer = neuronLayers[term.layer];
+      if (layer === undefined || !Number.isInteger(term.unit) || term.unit < 0 || term.unit >= layer.units || !Number.isFinite(term.weight)) {
+        throw new RangeError(`model ${name}: neuron term ${JSON.stringify(term)} names no neuron of its ${neuronLayers.length} neuron layers, or its weight is not finite`);
+      }
+    }
+    return;
+  }
   const check = (what: string, values: Int32Array): void => {
     if (values.length !== batch) throw new RangeError(`model ${name}: ${values.length} ${what} for a batch of ${batch}`);
     for (const v of values) {

@@ -73,17 +73,50 @@ function successVersusBudgetPlots(rows: readonly ReadRow[]): Plot[] {
   }));
 }
 
+/** adv_class_<c>: where each job's adversarials land, one stacked bar per job instead of a chart per class. */
+const CLASS_COLUMN = /^adv_class_(\d+)$/;
+
+function classPlot(leaderboard: ReadLeaderboard): Plot[] {
+  const labels = jobLabels(leaderboard.rows);
+  const values = leaderboard.rows.flatMap((r) =>
+    leaderboard.columns.flatMap((column) => {
+      const match = CLASS_COLUMN.exec(column);
+      const count = r.cells[column];
+      return match !== null && typeof count === 'number' && count > 0 ? [{ job: labels.get(r.job) ?? r.job, class: match[1], count }] : [];
+    }),
+  );
+  if (values.length === 0) return [];
+  return [
+    {
+      title: 'Classes the adversarials land in',
+      caption: 'Validated adversarials per predicted class, per job (output impartiality: Pielou is the evenness of these bars).',
+      spec: {
+        $schema: SCHEMA,
+        data: { values },
+        mark: { type: 'bar', tooltip: true },
+        width: 360,
+        height: { step: 18 },
+        encoding: {
+          y: { field: 'job', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } },
+          x: { field: 'count', type: 'quantitative', stack: 'zero', title: 'adversarials' },
+          color: { field: 'class', type: 'nominal', title: 'class' },
+        },
+      },
+    },
+  ];
+}
+
 function pluginColumnPlots(leaderboard: ReadLeaderboard): Plot[] {
   const labels = jobLabels(leaderboard.rows);
   return leaderboard.columns
-    .filter((column) => !V1_COLUMNS.has(column))
+    .filter((column) => !V1_COLUMNS.has(column) && !CLASS_COLUMN.test(column))
     .flatMap((column): Plot[] => {
       const values = leaderboard.rows.flatMap((r) => (typeof r.cells[column] === 'number' ? [{ job: labels.get(r.job) ?? r.job, value: r.cells[column] }] : []));
       if (values.length === 0) return [];
       return [
         {
           title: column,
-          caption: `The column '${column}' a plugin adds to the leaderboard, per job that has it.`,
+          caption: `The leaderboard column '${column}' (a run metric or a plugin's), per job that has it.`,
           spec: {
             $schema: SCHEMA,
             data: { values },
@@ -102,5 +135,5 @@ function pluginColumnPlots(leaderboard: ReadLeaderboard): Plot[] {
 
 export function leaderboardPlots(leaderboard: ReadLeaderboard): Plot[] {
   const success = successRatePlot(leaderboard.rows);
-  return [...(success === undefined ? [] : [success]), ...successVersusBudgetPlots(leaderboard.rows), ...pluginColumnPlots(leaderboard)];
+  return [...(success === undefined ? [] : [success]), ...successVersusBudgetPlots(leaderboard.rows), ...classPlot(leaderboard), ...pluginColumnPlots(leaderboard)];
 }

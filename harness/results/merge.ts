@@ -4,8 +4,11 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { extname, join, resolve } from 'node:path';
 import type { ConfigEnv } from '../config/load.js';
 import { UserError } from '../errors.js';
-import { leaderboardRows, RUN_FILES } from '../runner.js';
-import { writeLeaderboard, type LeaderboardRow } from './leaderboard.js';
+import { modelRefName } from '../config/experiment.js';
+import { loadModel } from '../engine/model-handle.js';
+import { datasetFor, RUN_FILES, writeRunLeaderboard } from '../runner.js';
+import type { ModelHandle } from '../types.js';
+import type { LeaderboardRow } from './leaderboard.js';
 import type { SampleRecord } from './record.js';
 import { readRecords } from './records-file.js';
 import { replanRun, type RunPlan } from './run-plan.js';
@@ -50,8 +53,16 @@ export async function mergeShards(options: MergeOptions): Promise<MergeResult> {
   mkdirSync(out, { recursive: true });
   copyFileSync(join(first.dir, RUN_FILES.config), join(out, RUN_FILES.config));
   writeFileSync(join(out, RUN_FILES.samples), records.map((r) => JSON.stringify(r) + '\n').join(''));
-  const rows = leaderboardRows(plan.jobs, plan.datasets, records);
-  writeLeaderboard(join(out, RUN_FILES.leaderboard), rows);
+  const models = new Map<string, ModelHandle>();
+  for (const job of plan.jobs) {
+    const name = modelRefName(job.model);
+    if (!models.has(name)) models.set(name, await loadModel(job.model));
+  }
+  const { rows } = await writeRunLeaderboard(
+    out,
+    plan.jobs.map((job) => ({ job, model: models.get(modelRefName(job.model)) as ModelHandle, data: datasetFor(plan.datasets, job.data) })),
+    records,
+  );
   for (const shard of shards) copyArtifacts(shard, out, options.log);
   // run.json last: a merge that fails half-way leaves no directory that looks like a run
   writeRunInfo(join(out, RUN_FILES.info), info);

@@ -5,9 +5,19 @@
 // The LeNets follow DeepXplore's MNIST models (peikexin9/deepxplore, MNIST/Model1–3.py): 5×5 'same'
 // convolutions with ReLU, 2×2 max pooling, layer names kept, the final softmax dropped.
 // mnist-cnn-l0tre is the Keras MNIST CNN that L0-TRE evaluates, without its dropout.
+// mnist-fid-lenet exists only to give FID its features (metrics/fid-features.ts reads its layer
+// 'features'); mnist-mlp-30x5-adv is mnist-mlp-30x5 hardened by PGD training, the model
+// transferability is measured on (metrics/transferability.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetName } from '../config/experiment.js';
 import { createRng } from '../rng.js';
+
+/** L∞ PGD with a uniform random start in the ε-ball (Madry et al. 2018), on cross-entropy. */
+export interface PgdSettings {
+  epsilon: number;
+  steps: number;
+  stepSize: number;
+}
 
 export interface ZooDefinition {
   description: string;
@@ -18,6 +28,11 @@ export interface ZooDefinition {
   batchSize: number;
   learningRate: number;
   build(seed: number): tf.Sequential;
+  /**
+   * Adversarial training: every batch is joined by its PGD examples against the current weights
+   * (`train`), and the trained model is scored against a stronger PGD (`evaluate`) on the test split.
+   */
+  adversarial?: { train: PgdSettings; evaluate: PgdSettings };
 }
 
 const INPUT_SHAPE = [28, 28, 1];
@@ -147,6 +162,28 @@ export const ZOO: Readonly<Record<string, ZooDefinition>> = {
       dense('dense1', 128),
       logits,
     ]),
+  },
+  'mnist-fid-lenet': {
+    description: 'LeNet-5-like FID feature extractor: conv5x5x6, pool, conv5x5x16, pool, dense 120, dense 84 (features), dense 10',
+    dataset: 'mnist',
+    targetAccuracy: 0.98,
+    epochs: 5,
+    batchSize: 128,
+    learningRate: 1e-3,
+    build: (seed) => sequential('mnist-fid-lenet', seed, [...lenetConvs, dense('fc1', 120), dense('features', 84), logits]),
+  },
+  'mnist-mlp-30x5-adv': {
+    description: 'MLP 784-30-30-30-30-30-10, ReLU, PGD-trained: half clean, half PGD loss (Linf 0.1, 5 steps of 0.03 from a random start)',
+    dataset: 'mnist',
+    targetAccuracy: 0.94,
+    epochs: 8,
+    batchSize: 128,
+    learningRate: 2e-3,
+    build: (seed) => sequential('mnist-mlp-30x5-adv', seed, [flatten, ...[1, 2, 3, 4, 5].map((i) => dense(`dense${i}`, 30)), logits]),
+    adversarial: {
+      train: { epsilon: 0.1, steps: 5, stepSize: 0.03 },
+      evaluate: { epsilon: 0.1, steps: 40, stepSize: 0.01 },
+    },
   },
 };
 

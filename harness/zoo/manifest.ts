@@ -35,6 +35,11 @@ export const ManifestSchema = z.object({
   /** weight file name (relative to the model folder) → sha256 hex */
   weights_sha256: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
   created: z.iso.datetime(),
+  /** adversarially trained models: how they were trained, and their accuracy under PGD */
+  adversarial_training: z.object({ attack: z.literal('pgd'), norm: z.literal('linf'), epsilon: z.number(), steps: z.number().int(), step_size: z.number(), random_start: z.boolean() }).optional(),
+  clean_accuracy: z.number().min(0).max(1).optional(),
+  pgd_accuracy: z.number().min(0).max(1).optional(),
+  pgd_evaluation: z.object({ norm: z.literal('linf'), epsilon: z.number(), steps: z.number().int(), step_size: z.number(), random_start: z.boolean() }).optional(),
 });
 
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -1,7 +1,7 @@
 // A ModelHandle in plain JS for a hand-built linear classifier z = W x + b, with analytic input
 // gradients: known-answer tests can then say exactly which adversarials exist, with no tfjs involved.
 import { SparseRows } from '../../harness/piecewise/sparse-rows.js';
-import type { LayerSummary, LossSpec, ModelHandle } from '../../harness/types.js';
+import type { LayerSummary, LossSpec, ModelHandle, NeuronLayer } from '../../harness/types.js';
 
 export interface LinearModelSpec {
   /** one row of input weights per class */
@@ -20,6 +20,8 @@ export interface CallLog {
 
 export interface LinearModel extends ModelHandle {
   readonly calls: CallLog;
+  /** batch size of every activations call (apart from `calls`, which tests compare whole) */
+  readonly activationCalls: number[];
   /** logits of one input, in float64 */
   logits(x: ArrayLike<number>): number[];
 }
@@ -34,7 +36,12 @@ export function linearModel(spec: LinearModelSpec): LinearModel {
   const layers: LayerSummary[] = [
     { name: 'dense', className: 'Dense', activation: 'linear', outputShape: [numClasses], params: numClasses * (inputSize + 1) },
   ];
+  // Its one neuron layer is the logits layer: the activations are the logits.
+  const neuronLayers: NeuronLayer[] = [
+    { name: 'dense', className: 'Dense', units: numClasses, weightMeans: spec.weights.map((row) => row.reduce((a, b) => a + b, 0) / inputSize) },
+  ];
   const calls: CallLog = { predict: [], classify: [], gradient: [] };
+  const activationCalls: number[] = [];
 
   const logits = (x: ArrayLike<number>, offset = 0): number[] =>
     spec.weights.map((row, k) => {
@@ -57,7 +64,9 @@ export function linearModel(spec: LinearModelSpec): LinearModel {
     inputSize,
     numClasses,
     layers,
+    neuronLayers,
     calls,
+    activationCalls,
     logits: (x) => logits(x),
     piecewiseLinear: () => ({
       name: spec.name ?? 'linear',
@@ -80,6 +89,10 @@ export function linearModel(spec: LinearModelSpec): LinearModel {
     async classify(x) {
       calls.classify.push(batchSize(x));
       return Int32Array.from(allLogits(x).map(argmax));
+    },
+    async activations(x) {
+      activationCalls.push(batchSize(x));
+      return [Float32Array.from(allLogits(x).flat())];
     },
     async inputGradient(x, loss) {
       calls.gradient.push(batchSize(x));
@@ -108,6 +121,12 @@ export function argmax(values: ArrayLike<number>): number {
 }
 
 function lossAndLogitGradient(z: readonly number[], loss: LossSpec, n: number): { value: number; dz: number[] } {
+  if (loss.kind === 'objective') {
+    // Neuron terms name units of the logits layer, so they weigh logits like the logit weights do.
+    const dz = z.map((_, k) => loss.logitWeights[n * z.length + k]);
+    for (const term of loss.neurons[n]) dz[term.unit] += term.weight;
+    return { value: dz.reduce((sum, w, k) => sum + w * z[k], 0), dz };
+  }
   const label = loss.labels[n];
   if (loss.kind === 'cross-entropy') {
     const max = Math.max(...z);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
+import { parse as parseCsv } from 'csv-parse/sync';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
@@ -41,7 +42,8 @@ let drawn: number;
 
 /** Files plugins and the harness leave that the report must pick up by their shape, not their name. */
 async function addArtifacts(runDir: string): Promise<void> {
-  const job = (readFileSync(join(runDir, 'leaderboard.csv'), 'utf8').split('\n')[1].match(/,([0-9a-f]{12})$/) as RegExpMatchArray)[1];
+  const [row] = parseCsv(readFileSync(join(runDir, 'leaderboard.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const job = row.job;
   const artifacts = join(runDir, 'artifacts', job);
   mkdirSync(artifacts, { recursive: true });
   writeFileSync(join(artifacts, 'anytime.csv'), 't,elapsed_s,lower,upper,estimate,radius\n1,0.4,1,9,5,4\n2,1.1,2,6,4,2\n3,2.5,2,4,3,1\n');

@@ -43,7 +43,7 @@ describe('zoo training', () => {
   it('rejects an unknown model name before training anything', async () => {
     await expect(trainCommand(['mnist-lenet6'], { seed: 1, backend: 'cpu', log: () => undefined })).rejects.toThrow(
       new UserError(
-        "unknown zoo model 'mnist-lenet6' (did you mean 'mnist-lenet1'?); expected one of: mnist-mlp-10-10-10, mnist-mlp-60-30, mnist-mlp-30x5, mnist-lenet1, mnist-lenet4, mnist-lenet5, mnist-cnn-l0tre, all",
+        "unknown zoo model 'mnist-lenet6' (did you mean 'mnist-lenet1'?); expected one of: mnist-mlp-10-10-10, mnist-mlp-60-30, mnist-mlp-30x5, mnist-lenet1, mnist-lenet4, mnist-lenet5, mnist-cnn-l0tre, mnist-fid-lenet, mnist-mlp-30x5-adv, all",
       ),
     );
   });

@@ -108,40 +108,43 @@ export class ModelPool {
 
   /**
    * The same model, computed by the pool. `local` (loaded on the main thread) supplies the
-   * shape, layers and piecewise-linear view; only predictions and gradients go to workers.
+   * shape, layers and piecewise-linear view; predictions, gradients and activations go to workers.
    */
   handle(local: ModelHandle): ModelHandle {
     const inputSize = local.inputSize;
     const numClasses = local.numClasses;
     const copyRows = (x: Float32Array, start: number, count: number): Float32Array => x.slice(start * inputSize, (start + count) * inputSize);
 
-    const predict = async (x: Float32Array): Promise<Float32Array> => {
+    /**
+     * Sends each worker its shard and joins the replies: output k of the reply holds `widths[k]`
+     * values per row, and every row lands where it would in one in-process call.
+     */
+    const sharded = async (x: Float32Array, widths: readonly number[], request: (x: Float32Array, start: number, count: number) => RequestBody): Promise<Float32Array[]> => {
       const rows = x.length / inputSize;
       const shards = shardRows(rows, this.workers.length);
-      const replies = await Promise.all(
-        shards.map((shard, w) => this.workers[w].request({ op: 'predict', model: local.name, x: copyRows(x, shard.start, shard.count) })),
-      );
-      const out = new Float32Array(rows * numClasses);
-      replies.forEach((reply, w) => out.set(reply.values, shards[w].start * numClasses));
-      return out;
+      const replies = await Promise.all(shards.map((shard, w) => this.workers[w].request(request(copyRows(x, shard.start, shard.count), shard.start, shard.count))));
+      const outputs = widths.map((width) => new Float32Array(rows * width));
+      replies.forEach((reply, w) => outputs.forEach((out, k) => out.set(reply.values[k], shards[w].start * widths[k])));
+      return outputs;
+    };
+
+    const predict = async (x: Float32Array): Promise<Float32Array> => {
+      const [logits] = await sharded(x, [numClasses], (rows) => ({ op: 'predict', model: local.name, x: rows }));
+      return logits;
     };
 
     const inputGradient = async (x: Float32Array, loss: LossSpec): Promise<{ gradient: Float32Array; loss: Float32Array }> => {
-      const rows = x.length / inputSize;
-      const shards = shardRows(rows, this.workers.length);
-      const replies = await Promise.all(
-        shards.map((shard, w) =>
-          this.workers[w].request({ op: 'gradient', model: local.name, x: copyRows(x, shard.start, shard.count), loss: sliceLoss(loss, shard.start, shard.count) }),
-        ),
-      );
-      const gradient = new Float32Array(x.length);
-      const losses = new Float32Array(rows);
-      replies.forEach((reply, w) => {
-        gradient.set(reply.values, shards[w].start * inputSize);
-        if (reply.loss !== undefined) losses.set(reply.loss, shards[w].start);
-      });
+      const [gradient, losses] = await sharded(x, [inputSize, 1], (rows, start, count) => ({
+        op: 'gradient',
+        model: local.name,
+        x: rows,
+        loss: sliceLoss(loss, start, count, numClasses),
+      }));
       return { gradient, loss: losses };
     };
+
+    const activations = (x: Float32Array): Promise<Float32Array[]> =>
+      sharded(x, local.neuronLayers.map((layer) => layer.units), (rows) => ({ op: 'activations', model: local.name, x: rows }));
 
     const classify = async (x: Float32Array): Promise<Int32Array> => argmaxRows(await predict(x), numClasses);
 
@@ -151,9 +154,11 @@ export class ModelPool {
       inputSize,
       numClasses,
       layers: local.layers,
+      neuronLayers: local.neuronLayers,
       predict: (x) => (x.length % inputSize === 0 && x.length > 0 ? predict(x) : local.predict(x)),
       classify: (x) => (x.length % inputSize === 0 && x.length > 0 ? classify(x) : local.classify(x)),
       inputGradient: (x, loss) => (x.length % inputSize === 0 && x.length > 0 ? inputGradient(x, loss) : local.inputGradient(x, loss)),
+      activations: (x) => (x.length % inputSize === 0 && x.length > 0 ? activations(x) : local.activations(x)),
       piecewiseLinear: () => local.piecewiseLinear(),
     };
   }
@@ -163,8 +168,17 @@ export class ModelPool {
   }
 }
 
-function sliceLoss(loss: LossSpec, start: number, count: number): LossSpec {
-  const labels = loss.labels.slice(start, start + count);
-  if (loss.kind === 'cross-entropy') return { kind: 'cross-entropy', labels };
-  return { kind: 'margin', labels, targets: loss.targets?.slice(start, start + count) };
+function sliceLoss(loss: LossSpec, start: number, count: number, numClasses: number): LossSpec {
+  switch (loss.kind) {
+    case 'cross-entropy':
+      return { kind: 'cross-entropy', labels: loss.labels.slice(start, start + count) };
+    case 'margin':
+      return { kind: 'margin', labels: loss.labels.slice(start, start + count), targets: loss.targets?.slice(start, start + count) };
+    case 'objective':
+      return {
+        kind: 'objective',
+        logitWeights: loss.logitWeights.slice(start * numClasses, (start + count) * numClasses),
+        neurons: loss.neurons.slice(start, start + count),
+      };
+  }
 }

@@ -17,6 +17,19 @@ async function start(init: WorkerInit): Promise<Map<string, ModelHandle>> {
   return models;
 }
 
+async function compute(model: ModelHandle, request: WorkerRequest): Promise<Float32Array[]> {
+  switch (request.op) {
+    case 'predict':
+      return [await model.predict(request.x)];
+    case 'gradient': {
+      const { gradient, loss } = await model.inputGradient(request.x, request.loss);
+      return [gradient, loss];
+    }
+    case 'activations':
+      return model.activations(request.x);
+  }
+}
+
 try {
   const init = workerData as WorkerInit;
   const { backend } = await selectBackend(init.backend);
@@ -27,16 +40,11 @@ try {
       try {
         const model = models.get(request.model);
         if (model === undefined) throw new Error(`worker has no model ${request.model}`);
-        if (request.op === 'predict') {
-          reply = { id: request.id, ok: true, values: await model.predict(request.x) };
-        } else {
-          const { gradient, loss } = await model.inputGradient(request.x, request.loss);
-          reply = { id: request.id, ok: true, values: gradient, loss };
-        }
+        reply = { id: request.id, ok: true, values: await compute(model, request) };
       } catch (error) {
         reply = { id: request.id, ok: false, error: message(error) };
       }
-      const transfer = reply.ok ? [reply.values.buffer, ...(reply.loss === undefined ? [] : [reply.loss.buffer])] : [];
+      const transfer = reply.ok ? reply.values.map((values) => values.buffer) : [];
       port.postMessage(reply, transfer as ArrayBuffer[]);
     })();
   });

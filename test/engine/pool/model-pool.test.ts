@@ -71,6 +71,28 @@ describe('ModelPool', () => {
     }
   });
 
+  it('gives bit-identical activations and objective gradients with 1 and 2 workers and in-process', async () => {
+    const one = await pooled(1);
+    const two = await pooled(2);
+    const x = batch(53);
+    const expected = await local.activations(x);
+    expect(expected.map((layer) => layer.length)).toEqual([53 * 4, 53 * 16, 53 * 5]);
+    expect(await one.activations(x)).toEqual(expected);
+    expect(await two.activations(x)).toEqual(expected);
+    const rng = createRng('pool-objective', 53);
+    const loss = {
+      kind: 'objective',
+      logitWeights: Float32Array.from({ length: 53 * 5 }, () => rng.normal()),
+      neurons: Array.from({ length: 53 }, (_, n) => [{ layer: n % 2, unit: n % 4, weight: rng.normal() }]),
+    } as const;
+    const reference = await local.inputGradient(x, loss);
+    for (const handle of [one, two]) {
+      const got = await handle.inputGradient(x, loss);
+      expect(got.gradient).toEqual(reference.gradient);
+      expect(got.loss).toEqual(reference.loss);
+    }
+  });
+
   it('leaves the caller\'s input untouched and reports a bad batch like the model does', async () => {
     const two = await pooled(2);
     const x = batch(40);

@@ -1,0 +1,70 @@
+// The ledger's view of a run: records grouped by the sample they are about (model, dataset, split,
+// index), whichever job wrote them, and each group's claims per norm with the bound they amount to.
+import type { RecordStatus, SampleRecord } from '../results/record.js';
+import type { BoundClaim, Norm } from '../types.js';
+import { normalisedBound, type Bound } from './bound.js';
+
+export const NORMS: readonly Norm[] = ['l0', 'l1', 'l2', 'linf'];
+
+/** Every record any job wrote about one sample of one model. */
+export interface SampleGroup {
+  model: string;
+  dataset: string;
+  split: string;
+  index: number;
+  label: number;
+  /** ordered by job hash, so the files the ledger writes do not depend on the order jobs ran in */
+  records: SampleRecord[];
+}
+
+export interface LedgerClaim {
+  job: string;
+  attack: string;
+  /** status of the record that carries the claim */
+  status: RecordStatus;
+  claim: BoundClaim;
+  /** the bound as the ledger compares it, or why the claim is recorded but never used */
+  use: { bound: Bound } | { ignored: string };
+}
+
+export function groupBySample(records: readonly SampleRecord[]): SampleGroup[] {
+  const groups = new Map<string, SampleGroup>();
+  for (const record of records) {
+    const key = JSON.stringify([record.model, record.dataset, record.split, record.index]);
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { model: record.model, dataset: record.dataset, split: record.split, index: record.index, label: record.label, records: [] };
+      groups.set(key, group);
+    }
+    group.records.push(record);
+  }
+  const sorted = [...groups.values()].sort(
+    (a, b) => compare(a.model, b.model) || compare(a.dataset, b.dataset) || compare(a.split, b.split) || a.index - b.index,
+  );
+  for (const group of sorted) group.records.sort((a, b) => compare(a.job, b.job));
+  return sorted;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function claimsOf(group: SampleGroup, norm: Norm): LedgerClaim[] {
+  return group.records.flatMap((record) =>
+    record.claims
+      .filter((claim) => claim.norm === norm)
+      .map((claim): LedgerClaim => ({ job: record.job, attack: record.attack, status: record.status, claim, use: useOf(claim) })),
+  );
+}
+
+function useOf(claim: BoundClaim): LedgerClaim['use'] {
+  if (claim.condition !== undefined) return { ignored: 'conditional' };
+  // NaN and infinities reach samples.jsonl as null
+  if (typeof claim.value !== 'number' || !Number.isFinite(claim.value)) return { ignored: 'value is not a finite number' };
+  return { bound: normalisedBound(claim.norm, claim.value, claim.strict) };
+}
+
+/** The validated adversarials of a group: the only adversarials the ledger believes. */
+export function validatedAdversarials(group: SampleGroup): SampleRecord[] {
+  return group.records.filter((record) => record.status === 'adversarial' && record.distances !== null);
+}
