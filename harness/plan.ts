@@ -19,6 +19,11 @@ export interface PlanEnv {
   datasetOf(ref: ModelRef): string | undefined;
 }
 
+/** The samples a job covers: its selection's, cut to the attack's max_samples. */
+export function jobIndices(job: Job, selected: readonly number[]): number[] {
+  return selected.slice(0, job.attack.max_samples ?? selected.length);
+}
+
 export function planJobs(experiment: Experiment, env: PlanEnv): Job[] {
   const jobs: Job[] = [];
   for (const model of experiment.models) {

@@ -12,7 +12,7 @@ import { selectBackend } from './engine/backend.js';
 import { loadModel, zooModelDataset } from './engine/model-handle.js';
 import { ModelPool } from './engine/pool/model-pool.js';
 import { UserError } from './errors.js';
-import { planJobs, type Job } from './plan.js';
+import { jobIndices, planJobs, type Job } from './plan.js';
 import type { RegisteredPlugin } from './plugin.js';
 import type { Progress } from './progress.js';
 import { leaderboardRow, writeLeaderboard, type LeaderboardRow } from './results/leaderboard.js';
@@ -21,7 +21,7 @@ import { addRunColumns } from '../metrics/run-columns.js';
 import { RESULTS_CONTRACT, type SampleRecord } from './results/record.js';
 import { ArtifactWriter } from './results/artifacts.js';
 import { RecordsWriter } from './results/records-file.js';
-import { gauntletVersion, gitCommit, hostCores, readRunInfo, writeRunInfo, type RunInfo } from './results/run-info.js';
+import { gauntletVersion, gitCommit, hostCores, readRunInfo, writeRunInfo, type LeftOutJob, type RunInfo } from './results/run-info.js';
 import { runJob, type Shard } from './run-job.js';
 import type { ModelHandle } from './types.js';
 
@@ -81,15 +81,19 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const backend = await selectBackend(backendChoice);
   const workers = options.workers ?? experiment.workers ?? defaultWorkers(backend.backend);
   const local = await loadModels(experiment);
-  const jobs = planJobs(experiment, { plugins: options.plugins, datasetOf: (ref) => (typeof ref === 'string' ? zooModelDataset(ref) : undefined) });
-  for (const job of jobs) {
+  const leftOut: LeftOutJob[] = [];
+  const jobs = planJobs(experiment, { plugins: options.plugins, datasetOf: (ref) => (typeof ref === 'string' ? zooModelDataset(ref) : undefined) }).filter((job) => {
     const mismatch = capabilityMismatch(job.plugin, modelsOf(job, local));
-    if (mismatch !== undefined) throw new UserError(mismatch);
-  }
+    if (mismatch === undefined) return true;
+    if (experiment.incompatible === 'error') throw new UserError(`${mismatch} (or set incompatible: skip to leave such jobs out)`);
+    leftOut.push({ job: job.hash, model: modelRefName(job.model), attack: job.attack.id, reason: mismatch });
+    return false;
+  });
+  for (const skip of leftOut) options.progress.log(`left out: ${skip.attack} on ${skip.model}: ${skip.reason}`);
   const pool = workers > 1 ? await ModelPool.start({ workers, backend: backendChoice, models: modelRefs(experiment) }) : undefined;
   const models = new Map([...local].map(([name, model]) => [name, pool?.handle(model) ?? model]));
   try {
-    return await runWith(experiment, options, { backend, workers, jobs, models, hash, previous, paths });
+    return await runWith(experiment, options, { backend, workers, jobs, leftOut, models, hash, previous, paths });
   } finally {
     await pool?.close();
   }
@@ -109,6 +113,7 @@ interface Prepared {
   backend: Awaited<ReturnType<typeof selectBackend>>;
   workers: number;
   jobs: Job[];
+  leftOut: LeftOutJob[];
   models: Map<string, ModelHandle>;
   hash: string;
   previous: RunInfo | undefined;
@@ -117,7 +122,7 @@ interface Prepared {
 
 async function runWith(experiment: Experiment, options: RunOptions, prepared: Prepared): Promise<RunResult> {
   const { outDir, progress } = options;
-  const { backend, workers, jobs, models, hash, previous, paths } = prepared;
+  const { backend, workers, jobs, leftOut, models, hash, previous, paths } = prepared;
   const { shard } = options;
   const datasets = await loadDatasets(experiment.data);
   const indicesOf = new Map(experiment.data.map((selection) => [selection, selectIndices(selection, datasetFor(datasets, selection))]));
@@ -136,6 +141,7 @@ async function runWith(experiment: Experiment, options: RunOptions, prepared: Pr
     backend: backend.backend,
     backend_tried: backend.tried,
     workers,
+    jobs_left_out: leftOut,
     shard: shard === undefined ? null : `${shard.index + 1}/${shard.count}`,
     cores: hostCores(),
     node: process.version,
@@ -161,7 +167,7 @@ async function runWith(experiment: Experiment, options: RunOptions, prepared: Pr
     for (const [k, job] of jobs.entries()) {
       if (options.interrupt.aborted) break;
       const data = datasetFor(datasets, job.data);
-      const indices = indicesOf.get(job.data) as number[];
+      const indices = jobIndices(job, indicesOf.get(job.data) as number[]);
       const done = doneOf.get(job.hash) as Set<number>;
       const remaining = indices.filter((i) => !done.has(i)).length;
       progress.job(`[${k + 1}/${jobs.length}] ${job.attack.id} on ${modelRefName(job.model)}`, shard === undefined ? remaining : Math.ceil(remaining / shard.count));
@@ -174,7 +180,7 @@ async function runWith(experiment: Experiment, options: RunOptions, prepared: Pr
         shard,
         ordinal: k,
         seed: experiment.seed,
-        sampleTimeoutMs: experiment.limits.sample_timeout_s * 1000,
+        sampleTimeoutMs: (job.attack.sample_timeout_s ?? experiment.limits.sample_timeout_s) * 1000,
         interrupt: options.interrupt,
         images: experiment.output.images,
         artifact: (artifact) => artifacts.write(job.hash, artifact),

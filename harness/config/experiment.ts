@@ -25,6 +25,10 @@ export interface AttackSpec {
   params: Record<string, unknown>;
   /** extra models for plugins that need several (DeepXplore); the job's model comes first */
   models?: ModelRef[];
+  /** run this attack on the first n samples of each selection only (slow solvers in a suite) */
+  max_samples?: number;
+  /** this attack's own per-sample budget, instead of limits.sample_timeout_s */
+  sample_timeout_s?: number;
 }
 
 export interface Limits {
@@ -47,6 +51,8 @@ export interface Experiment {
   models: ModelRef[];
   attacks: AttackSpec[];
   limits: Limits;
+  /** a (model, attack) pair whose capabilities do not match: stop before running (error), or leave that job out (skip) */
+  incompatible: 'error' | 'skip';
   output: OutputOptions;
 }
 

@@ -70,6 +70,8 @@ export function experimentSchema(modelNames: readonly string[]) {
     id: expecting(z.string(), 'a registered attack id'),
     params: z.record(z.string(), z.unknown()).optional(),
     models: models.optional(),
+    max_samples: z.int().min(1).optional(),
+    sample_timeout_s: z.number().positive().optional(),
   });
   const experiment = z.strictObject({
     name: expecting(z.string().regex(/^[A-Za-z0-9._-]+$/), "a name of letters, digits, '.', '_' or '-'"),
@@ -80,6 +82,7 @@ export function experimentSchema(modelNames: readonly string[]) {
     models,
     attacks: z.array(attack).min(1),
     limits: z.strictObject({ sample_timeout_s: z.number().positive().default(60) }).prefault({}),
+    incompatible: z.enum(['error', 'skip']).default('error'),
     output: z.strictObject({ images: z.boolean().default(false) }).prefault({}),
   });
   return expecting(experiment, TOP_LEVEL_EXPECTED);

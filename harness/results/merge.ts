@@ -45,7 +45,7 @@ export async function mergeShards(options: MergeOptions): Promise<MergeResult> {
 
   const first = shards[0];
   const collected = collectRecords(shards);
-  const plan = await replanRun(first.dir, first.info.config_hash, options.env);
+  const plan = await replanRun(first.dir, first.info.config_hash, options.env, (first.info.jobs_left_out ?? []).map((j) => j.job));
   const records = straightRunOrder(plan, collected);
   const info = mergedInfo(shards, options.log);
   if (info.status === 'finished') checkComplete(plan, records);

@@ -5,6 +5,14 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RESULTS_CONTRACT } from './record.js';
 
+/** A (model, attack) pair the config's `incompatible: skip` left out, and why. */
+export interface LeftOutJob {
+  job: string;
+  model: string;
+  attack: string;
+  reason: string;
+}
+
 export interface RunInfo {
   contract: typeof RESULTS_CONTRACT;
   gauntlet_version: string;
@@ -17,6 +25,8 @@ export interface RunInfo {
   backend_tried: { backend: string; error: string }[];
   /** model worker threads (1: in-process) */
   workers: number;
+  /** jobs left out because the model lacks what the plugin needs (config `incompatible: skip`) */
+  jobs_left_out: LeftOutJob[];
   /** 'i/n' when this directory holds part i of n of the run (gauntlet run --shard), else null */
   shard: string | null;
   cores: number;

@@ -7,9 +7,9 @@ import type { Experiment } from '../config/experiment.js';
 import type { Dataset } from '../data/dataset.js';
 import { selectIndices } from '../data/selection.js';
 import { UserError } from '../errors.js';
-import { planJobs, type Job } from '../plan.js';
+import { jobIndices, planJobs, type Job } from '../plan.js';
 import { configHash, datasetFor, loadDatasets, RUN_FILES } from '../runner.js';
-import { readZooManifest } from '../zoo/manifest.js';
+import { zooModelDataset } from '../engine/model-handle.js';
 
 export interface RunPlan {
   experiment: Experiment;
@@ -20,7 +20,7 @@ export interface RunPlan {
 }
 
 /** Replans `dir`'s config.yaml and checks it is still the config the run was written with. */
-export async function replanRun(dir: string, expectedHash: string, env: ConfigEnv): Promise<RunPlan> {
+export async function replanRun(dir: string, expectedHash: string, env: ConfigEnv, leftOut: readonly string[] = []): Promise<RunPlan> {
   const experiment = loadExperimentFile(join(dir, RUN_FILES.config), env);
   const hash = configHash(experiment);
   if (hash !== expectedHash) {
@@ -28,8 +28,11 @@ export async function replanRun(dir: string, expectedHash: string, env: ConfigEn
       `${join(dir, RUN_FILES.config)} now plans a different experiment (hash ${hash}, run.json says ${expectedHash}); expected the plugins and zoo the run was written with`,
     );
   }
-  const jobs = planJobs(experiment, { plugins: env.plugins, datasetOf: (ref) => (typeof ref === 'string' ? readZooManifest(ref).dataset : undefined) });
+  // the jobs the run left out (incompatible: skip) are not part of it
+  const jobs = planJobs(experiment, { plugins: env.plugins, datasetOf: (ref) => (typeof ref === 'string' ? zooModelDataset(ref) : undefined) }).filter(
+    (job) => !leftOut.includes(job.hash),
+  );
   const datasets = await loadDatasets(experiment.data);
-  const indicesOf = new Map(jobs.map((job) => [job.hash, selectIndices(job.data, datasetFor(datasets, job.data))]));
+  const indicesOf = new Map(jobs.map((job) => [job.hash, jobIndices(job, selectIndices(job.data, datasetFor(datasets, job.data)))]));
   return { experiment, jobs, datasets, indicesOf };
 }

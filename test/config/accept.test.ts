@@ -51,6 +51,7 @@ const FULL_EXPERIMENT: Experiment = {
     { id: 'deepxplore', params: { lambda: 1, strategy: 'topk' }, models: ['mnist-lenet4'] },
   ],
   limits: { sample_timeout_s: 30 },
+  incompatible: 'error',
   output: { images: false },
 };
 
@@ -64,7 +65,8 @@ describe('parseExperiment accepts', () => {
       models: ['mnist-mlp-60-30'],
       attacks: [{ id: 'fgsm', params: { epsilon: 0.1 } }],
       limits: { sample_timeout_s: 60 },
-      output: { images: false },
+      incompatible: 'error',
+  output: { images: false },
     });
   });
 

@@ -88,6 +88,7 @@ beforeAll(async () => {
     models: [{ path: join(dir, 'model.json') }],
     attacks: [{ id: 'finder', params: {} }, { id: 'liar', params: {} }, { id: 'cautious', params: {} }],
     limits: { sample_timeout_s: 30 },
+    incompatible: 'error',
     output: { images: false },
   };
   result = await runExperiment(experiment, {
