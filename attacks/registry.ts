@@ -1,5 +1,6 @@
 // Every attack plugin gauntlet knows, by id. A new plugin is one folder plus one line here.
 import type { RegisteredPlugin } from '../harness/plugin.js';
+import { aigent } from './aigent/index.js';
 import { deepcheck } from './deepcheck/index.js';
 import { deepxplore } from './deepxplore/index.js';
 import { dlfuzz } from './dlfuzz/index.js';
@@ -8,4 +9,4 @@ import { pgd } from './pgd/index.js';
 import { random } from './random/index.js';
 import { saltPepper } from './salt-pepper/index.js';
 
-export const plugins: ReadonlyMap<string, RegisteredPlugin> = new Map([fgsm, pgd, random, saltPepper, deepcheck, deepxplore, dlfuzz].map((plugin) => [plugin.id, plugin]));
+export const plugins: ReadonlyMap<string, RegisteredPlugin> = new Map([fgsm, pgd, random, saltPepper, deepcheck, deepxplore, dlfuzz, aigent].map((plugin) => [plugin.id, plugin]));
