@@ -29,8 +29,8 @@ function describeType(property: JsonSchemaProperty): string {
   return `${type}${bounds.length > 0 ? ` ${bounds.join(', ')}` : ''}`;
 }
 
-function describeParam(property: JsonSchemaProperty): string {
-  const fallback = property.default === undefined ? 'required' : `default ${JSON.stringify(property.default)}`;
+function describeParam(property: JsonSchemaProperty, required: boolean): string {
+  const fallback = property.default !== undefined ? `default ${JSON.stringify(property.default)}` : required ? 'required' : 'optional';
   return `${describeType(property)}, ${fallback}`;
 }
 
@@ -47,8 +47,9 @@ export function listText(): string {
   for (const plugin of plugins.values()) {
     const needs = plugin.needs.length > 0 ? ` needs: ${plugin.needs.join(', ')}` : '';
     lines.push(`  ${plugin.id} (${plugin.kind})${needs} — ${plugin.summary}`);
-    const schema = z.toJSONSchema(plugin.params, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonSchemaProperty> };
-    for (const [key, property] of Object.entries(schema.properties ?? {})) lines.push(`      ${key}: ${describeParam(property)}`);
+    const schema = z.toJSONSchema(plugin.params, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonSchemaProperty>; required?: string[] };
+    const required = new Set(schema.required ?? []);
+    for (const [key, property] of Object.entries(schema.properties ?? {})) lines.push(`      ${key}: ${describeParam(property, required.has(key))}`);
   }
   return lines.join('\n');
 }
