@@ -25,7 +25,11 @@ function paramValue(value: unknown): string {
 function attack(spec: AttackSpec): string {
   const params = Object.entries(spec.params).map(([key, value]) => ` ${key}=${paramValue(value)}`).join('');
   const models = spec.models === undefined ? '' : `, with ${spec.models.map(modelRefName).join(', ')}`;
-  return `${spec.id}${params}${models}`;
+  const limits = [
+    spec.max_samples === undefined ? '' : `first ${spec.max_samples} samples`,
+    spec.sample_timeout_s === undefined ? '' : `${spec.sample_timeout_s} s a sample`,
+  ].filter((l) => l.length > 0);
+  return `${spec.id}${params}${models}${limits.length > 0 ? ` (${limits.join(', ')})` : ''}`;
 }
 
 function section(title: string, lines: readonly string[]): string[] {
