@@ -17,6 +17,13 @@ const mnistLike = linearModel({
   weights: Array.from({ length: 10 }, () => Array.from({ length: 784 }, () => rng.normal() * 0.1)),
   bias: new Array(10).fill(0),
 });
+/** A second model, for plugins that need several (DeepXplore): the same shape, other weights. */
+const otherLike = linearModel({
+  name: 'fake-mnist-linear-2',
+  inputShape: [28, 28, 1],
+  weights: Array.from({ length: 10 }, () => Array.from({ length: 784 }, () => rng.normal() * 0.1)),
+  bias: new Array(10).fill(0),
+});
 const images: LabelledSample[] = Array.from({ length: 12 }, (_, index) => {
   const x = Float32Array.from({ length: 784 }, () => (rng.next() < 0.8 ? 0 : rng.next()));
   return { index, x, label: argmax(mnistLike.logits(x)) };
@@ -42,7 +49,7 @@ function shifted(x: Float32Array, sign: Float32Array, epsilon: number): Float32A
 
 describe('conformance kit on the registered plugins (fake MNIST-like linear model)', () => {
   it.each([...plugins.keys()])('%s conforms', async (id) => {
-    const report = await checkPluginConformance(plugins.get(id)!, mnistLike, images);
+    const report = await checkPluginConformance(plugins.get(id)!, mnistLike, images, {}, { extraModels: [otherLike] });
     expect(problemsOf(report)).toEqual([]);
     if (report.skipped === undefined) expect(report.samples).toBe(images.length);
   });

@@ -11,6 +11,8 @@ export interface ConformanceOptions {
   /** how long a plugin may take to wind down once its signal is aborted (the runner's grace period) */
   abortGraceMs?: number;
   seed?: number;
+  /** models given to plugins that need several, after `model` */
+  extraModels?: readonly ModelHandle[];
 }
 
 export type ConformanceReport =
@@ -37,7 +39,7 @@ export async function checkPluginConformance(
   params: Record<string, unknown> = {},
   options: ConformanceOptions = {},
 ): Promise<ConformanceReport> {
-  const mismatch = capabilityMismatch(plugin, [model]);
+  const mismatch = capabilityMismatch(plugin, [model, ...(options.extraModels ?? [])]);
   if (mismatch !== undefined) return { skipped: mismatch };
 
   const problems: string[] = [];
@@ -63,6 +65,7 @@ export async function checkPluginConformance(
       onOutcome,
       seed: options.seed,
       abortGraceMs: options.abortGraceMs,
+      extraModels: options.extraModels,
     });
 
   const first = byIndex(await run(new AbortController().signal));

@@ -13,6 +13,8 @@ export interface LabelledSample {
 export interface PluginRun {
   plugin: RegisteredPlugin;
   model: ModelHandle;
+  /** the further models of plugins that need several (the runner's ctx.models after the first) */
+  extraModels?: readonly ModelHandle[];
   /** samples the model classifies correctly (see correctlyClassified) */
   samples: readonly LabelledSample[];
   /** already parsed by plugin.params */
@@ -53,7 +55,7 @@ export async function runPlugin(run: PluginRun): Promise<SampleOutcome[]> {
     const ctx = {
       params: run.params,
       model: run.model,
-      models: [run.model],
+      models: [run.model, ...(run.extraModels ?? [])],
       samples: chunk,
       dataset: { name: 'test', inputShape: run.model.inputShape, numClasses: run.model.numClasses },
       signal,
