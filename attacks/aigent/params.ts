@@ -55,7 +55,7 @@ const input = z
     pixel_search: z.enum(['milp', 'sparse_lp']).default('sparse_lp'),
     /** fail mod2adv when it needs more pixels than this */
     max_pixels: z.number().int().positive().optional(),
-    engine: z.enum(SOLVER_ENGINES as [SolverEngine, ...SolverEngine[]]).default('highs'),
+    engine: z.enum(SOLVER_ENGINES).default('highs'),
     /** wall-clock limit of each LP and of the MILP; a MILP stopped by it keeps its best point */
     time_limit_s: z.number().positive().default(2),
   })

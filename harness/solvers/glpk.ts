@@ -16,6 +16,7 @@ export function glpkRuntime(): Promise<GLPK> {
 /** A program GLPK can be handed repeatedly: bounds and coefficients stay editable. */
 interface EditableProgram {
   program: LinearProgram;
+  cost: Float64Array;
   lower: Float64Array;
   upper: Float64Array;
   rowLower: Float64Array;
@@ -30,7 +31,7 @@ function editable(program: LinearProgram): EditableProgram {
     for (let k = program.rowStart[r]; k < program.rowStart[r + 1]; k++) row.set(program.rowIndex[k], program.rowValue[k]);
     return row;
   });
-  return { program, lower: program.lower.slice(), upper: program.upper.slice(), rowLower: program.rowLower.slice(), rowUpper: program.rowUpper.slice(), rows };
+  return { program, cost: program.cost.slice(), lower: program.lower.slice(), upper: program.upper.slice(), rowLower: program.rowLower.slice(), rowUpper: program.rowUpper.slice(), rows };
 }
 
 function boundsOf(glpk: GLPK, lower: number, upper: number): { type: number; lb: number; ub: number } {
@@ -50,7 +51,7 @@ function toGlpk(glpk: GLPK, p: EditableProgram): LP {
   const integers = all.filter((v) => program.integer[v] === 1).map(name);
   return {
     name: 'gauntlet',
-    objective: { direction: program.sense === 'minimize' ? glpk.GLP_MIN : glpk.GLP_MAX, name: 'objective', vars: all.map((v) => ({ name: name(v), coef: program.cost[v] })) },
+    objective: { direction: program.sense === 'minimize' ? glpk.GLP_MIN : glpk.GLP_MAX, name: 'objective', vars: all.map((v) => ({ name: name(v), coef: p.cost[v] })) },
     subjectTo: p.rows.map((row, r) => ({
       name: `r${r}`,
       vars: [...row].map(([v, coef]) => ({ name: name(v), coef })),
@@ -120,6 +121,9 @@ export async function glpkSolver(): Promise<LpSolver> {
         setCoefficient(row, variable, value) {
           if (value === 0) p.rows[row].delete(variable);
           else p.rows[row].set(variable, value);
+        },
+        setCost(variable, cost) {
+          p.cost[variable] = cost;
         },
         solve: (options = {}) => guarded(() => solveEditable(glpk, p, options)),
         dispose: () => undefined,

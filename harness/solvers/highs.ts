@@ -47,6 +47,8 @@ function modelOf(highs: Highs, program: LinearProgram): Model {
 function run(highs: Highs, model: Model, options: SolveOptions): SolveResult {
   const status = highs.constants.modelStatus;
   model.options.set('time_limit', options.timeLimitS ?? NO_TIME_LIMIT);
+  // a persistent model's run clock accumulates over its solves; the limit is per solve
+  model.zeroAllClocks();
   let code = model.run().modelStatus;
   if (code === status.unboundedOrInfeasible) {
     // presolve may stop at "one or the other"; the simplex on the full model tells which
@@ -103,6 +105,7 @@ export async function highsSolver(): Promise<LpSolver> {
         setVariableBounds: (variable, lower, upper) => void model.changeColBounds(variable, lower, upper),
         setConstraintBounds: (row, lower, upper) => void model.changeRowBounds(row, lower, upper),
         setCoefficient: (row, variable, value) => void model.changeCoefficient(row, variable, value),
+        setCost: (variable, cost) => void model.changeColCost(variable, cost),
         solve: (options = {}) => guarded(() => run(highs, model, options)),
         dispose: () => model.dispose(),
       };

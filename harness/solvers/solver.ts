@@ -3,9 +3,9 @@
 import type { SolverCallCounter } from '../types.js';
 import type { LinearProgram } from './linear-program.js';
 
-export type SolverEngine = 'highs' | 'glpk';
+export const SOLVER_ENGINES = ['highs', 'glpk'] as const;
 
-export const SOLVER_ENGINES: readonly SolverEngine[] = ['highs', 'glpk'];
+export type SolverEngine = (typeof SOLVER_ENGINES)[number];
 
 export type SolveStatus = 'optimal' | 'infeasible' | 'unbounded' | 'time_limit' | 'error';
 
@@ -33,6 +33,8 @@ export interface LpSession {
   setConstraintBounds(row: number, lower: number, upper: number): void;
   /** the coefficient of `variable` in `row`; 0 removes it */
   setCoefficient(row: number, variable: number, value: number): void;
+  /** the objective coefficient of `variable` */
+  setCost(variable: number, cost: number): void;
   solve(options?: SolveOptions): SolveResult;
   /** frees the engine's memory; the session is unusable afterwards */
   dispose(): void;
@@ -58,6 +60,7 @@ export function countedSolver(solver: LpSolver, calls: SolverCallCounter): LpSol
         setVariableBounds: (variable, lower, upper) => session.setVariableBounds(variable, lower, upper),
         setConstraintBounds: (row, lower, upper) => session.setConstraintBounds(row, lower, upper),
         setCoefficient: (row, variable, value) => session.setCoefficient(row, variable, value),
+        setCost: (variable, cost) => session.setCost(variable, cost),
         solve(options) {
           calls.add();
           return session.solve(options);
