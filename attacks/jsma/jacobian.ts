@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { forwardTrace, type PiecewiseLinearNet } from '../../harness/piecewise/affine-view.js';
 import type { ModelHandle } from '../../harness/types.js';
-import { layersModelOf } from '../l0tre/layers-model.js';
+import { layersModelOf } from '../shared/layers-model.js';
 
 export interface TargetGradients {
   /** ∇z_target, [samples, inputSize] */

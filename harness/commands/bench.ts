@@ -43,6 +43,7 @@ const BENCH_MODELS = ['mnist-mlp-60-30', 'mnist-lenet5'];
 const BATCH = 1024;
 const PGD_IMAGES = 1000;
 const PGD_RUNS = 3;
+const DEEPCHECK_MODEL = 'mnist-mlp-10-10-10';
 
 /** Images per second from a task's latencies: the median run, and the slowest and fastest. */
 function figure(task: Task, model: string, name: string, images: number): BenchFigure {
@@ -54,17 +55,18 @@ function figure(task: Task, model: string, name: string, images: number): BenchF
   return { model, figure: name, unit: 'images/s', median: rate(result.latency.p50), min: rate(result.latency.max), max: rate(result.latency.min), runs: result.latency.samplesCount };
 }
 
-async function pgdEndToEnd(model: ModelHandle, images: Float32Array, labels: Uint8Array): Promise<void> {
-  const plugin = plugins.get('pgd');
-  if (plugin === undefined) throw new Error('the pgd plugin is not registered');
-  const params = plugin.params.parse({ epsilon: 0.1, steps: 40, step_size: 0.01, restarts: 1 }) as Record<string, unknown>;
-  const job: Job = { hash: 'bench', data: { dataset: 'mnist', split: 'test', samples: PGD_IMAGES }, model: model.name, attack: { id: 'pgd', params }, plugin };
+/** Runs a registered plugin through runJob on the given images, as a run would (validation included). */
+async function pluginEndToEnd(id: string, rawParams: Record<string, unknown>, model: ModelHandle, images: Float32Array, labels: Uint8Array, indices: number[]): Promise<void> {
+  const plugin = plugins.get(id);
+  if (plugin === undefined) throw new Error(`the ${id} plugin is not registered`);
+  const params = plugin.params.parse(rawParams) as Record<string, unknown>;
+  const job: Job = { hash: 'bench', data: { dataset: 'mnist', split: 'test', indices }, model: model.name, attack: { id, params }, plugin };
   const size = model.inputSize;
   await runJob({
     job,
     models: [model],
     data: { name: 'mnist', split: 'test', inputShape: model.inputShape, numClasses: 10, labels, sample: (i) => images.subarray(i * size, (i + 1) * size) },
-    indices: Array.from({ length: PGD_IMAGES }, (_, i) => i),
+    indices,
     done: new Set(),
     ordinal: 0,
     seed: 0,
@@ -92,14 +94,33 @@ async function benchModel(model: ModelHandle, test: Dataset, runs: number): Prom
       await model.inputGradient(batch, { kind: 'cross-entropy', labels });
     });
   await engine.run();
-  figures.push(figure(engine.tasks[0], name, `forward (batch ${BATCH})`, BATCH));
-  figures.push(figure(engine.tasks[1], name, `input gradient (batch ${BATCH})`, BATCH));
+  figures.push(figure(engine.tasks[0], name, `forward, batch ${BATCH} (images/s)`, BATCH));
+  figures.push(figure(engine.tasks[1], name, `input gradient, batch ${BATCH} (images/s)`, BATCH));
   process.stderr.write(`bench: PGD-40 on ${PGD_IMAGES} images, ${name}\n`);
   // PGD takes seconds a run: fewer repetitions, no warm-up beyond the engine figures above.
   const attack = new Bench({ iterations: Math.min(runs, PGD_RUNS), time: 0, warmup: false, throws: true });
-  attack.add('pgd-40', () => pgdEndToEnd(model, test.images.subarray(0, PGD_IMAGES * model.inputSize), test.labels.subarray(0, PGD_IMAGES)));
+  const pgdParams = { epsilon: 0.1, steps: 40, step_size: 0.01, restarts: 1 };
+  const first = Array.from({ length: PGD_IMAGES }, (_, i) => i);
+  attack.add('pgd-40', () => pluginEndToEnd('pgd', pgdParams, model, test.images, test.labels, first));
   await attack.run();
-  figures.push(figure(attack.tasks[0], name, `PGD-40 end to end (${PGD_IMAGES} images)`, PGD_IMAGES));
+  figures.push(figure(attack.tasks[0], name, `PGD-40 end to end, ${PGD_IMAGES} images (images/s)`, PGD_IMAGES));
+  return figures;
+}
+
+/** DeepCheck's 1-pixel scan of all 784 pixels of one image (test image 0) on mnist-mlp-10-10-10, per engine. */
+async function deepcheckScan(model: ModelHandle, test: Dataset, runs: number): Promise<BenchFigure[]> {
+  const figures: BenchFigure[] = [];
+  for (const engine of ['exact', 'z3'] as const) {
+    process.stderr.write(`bench: DeepCheck 784-pixel scan, ${engine} engine\n`);
+    // z3 takes seconds a scan: one timed run is enough to see the ratio
+    const scan = new Bench({ iterations: engine === 'z3' ? 1 : runs, time: 0, warmupIterations: 1, warmupTime: 0, throws: true });
+    scan.add(`deepcheck-${engine}`, () => pluginEndToEnd('deepcheck', { t: 1, order: 'scan', mode: 'all', engine }, model, test.images, test.labels, [0]));
+    await scan.run();
+    const result = scan.tasks[0].result;
+    if (result.state !== 'completed') throw new Error(`DeepCheck scan with ${engine} did not complete (${result.state})`);
+    const ms = (v: number): number => Number(v.toFixed(1));
+    figures.push({ model: model.name, figure: `DeepCheck 784-pixel scan, ${engine} (ms per image)`, unit: 'ms', median: ms(result.latency.p50), min: ms(result.latency.min), max: ms(result.latency.max), runs: result.latency.samplesCount });
+  }
   return figures;
 }
 
@@ -131,6 +152,7 @@ export async function benchCommand(args: BenchArgs): Promise<BenchFigure[]> {
         figures.push({ ...figure, torch_median: round1(r.median), torch_min: round1(r.min), torch_max: round1(r.max), ratio: Number((figure.median / r.median).toFixed(2)), agreement: agree });
       });
     }
+    figures.push(...(await deepcheckScan(await loadModel(DEEPCHECK_MODEL), test, args.runs)));
   } finally {
     await pool?.close();
   }
@@ -148,7 +170,7 @@ function round1(value: number): number {
 
 function formatTable(figures: readonly BenchFigure[]): string {
   const withTorch = figures.some((f) => f.torch_median !== undefined);
-  const head = ['model', 'figure', 'gauntlet images/s (min–max)', ...(withTorch ? ['PyTorch images/s (min–max)', 'ratio', 'agreement'] : [])];
+  const head = ['model', 'figure', 'gauntlet median (min–max)', ...(withTorch ? ['PyTorch median (min–max)', 'ratio', 'agreement'] : [])];
   const body = figures.map((f) => [
     f.model,
     f.figure,
