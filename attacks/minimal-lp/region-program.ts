@@ -57,8 +57,8 @@ export class RegionProgram {
   private readonly colUpper: Float64Array;
   private readonly rowLower: Float64Array;
   private readonly rowUpper: Float64Array;
-  /** current coefficient of z in each unit's triangle row, per layer */
-  private readonly slope: Float64Array[];
+  /** per layer: the coefficient of z in each unit's triangle row as the solver has it */
+  private readonly zCoefficient: Float64Array[];
 
   constructor(
     solver: LpSolver,
@@ -123,7 +123,7 @@ export class RegionProgram {
     this.colUpper = program.upper.slice();
     this.rowLower = program.rowLower.slice();
     this.rowUpper = program.rowUpper.slice();
-    this.slope = net.layers.map((layer) => new Float64Array(layer.relu ? layer.bias.length : 0).fill(-1));
+    this.zCoefficient = net.layers.map((layer) => new Float64Array(layer.relu ? layer.bias.length : 0).fill(-1));
     this.session = solver.open(program);
   }
 
@@ -186,9 +186,9 @@ export class RegionProgram {
           this.setCol(z, lo, hi);
           this.setCol(y, 0, hi);
           this.setRow(lowerRow, 0, Infinity);
-          if (this.slope[l][u] !== -slope) {
+          if (this.zCoefficient[l][u] !== -slope) {
             this.session.setCoefficient(upperRow, z, -slope);
-            this.slope[l][u] = -slope;
+            this.zCoefficient[l][u] = -slope;
           }
           this.setRow(upperRow, -Infinity, -slope * lo);
         }

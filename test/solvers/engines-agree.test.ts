@@ -120,12 +120,13 @@ describe('highs and glpk agree', () => {
   it('on a session edited between solves, as on the edited program solved afresh', async () => {
     const rng = createRng('solver-agreement-session');
     const program = randomProgram(rng, 10, 8, false);
-    const edited: LinearProgram = { ...program, lower: program.lower.slice(), upper: program.upper.slice(), rowLower: program.rowLower.slice(), rowUpper: program.rowUpper.slice(), rowValue: program.rowValue.slice() };
+    const edited: LinearProgram = { ...program, cost: program.cost.slice(), lower: program.lower.slice(), upper: program.upper.slice(), rowLower: program.rowLower.slice(), rowUpper: program.rowUpper.slice(), rowValue: program.rowValue.slice() };
     edited.upper[3] = edited.lower[3];
     edited.rowLower[2] = -Infinity;
     edited.rowUpper[2] = Infinity;
     const column = edited.rowIndex[edited.rowStart[0]];
     edited.rowValue[edited.rowStart[0]] *= 2;
+    edited.cost[5] = -3 * edited.cost[5] + 1;
     for (const engine of SOLVER_ENGINES) {
       let calls = 0;
       const solver = countedSolver(await loadSolver(engine), { add: (n = 1) => void (calls += n) });
@@ -135,6 +136,7 @@ describe('highs and glpk agree', () => {
         session.setVariableBounds(3, edited.lower[3], edited.upper[3]);
         session.setConstraintBounds(2, -Infinity, Infinity);
         session.setCoefficient(0, column, edited.rowValue[edited.rowStart[0]]);
+        session.setCost(5, edited.cost[5]);
         const again = session.solve();
         expect(again.status).toBe('optimal');
         expect(violation(edited, again.values as Float64Array)).toBeLessThan(FEASIBILITY);
