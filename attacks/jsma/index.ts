@@ -74,7 +74,7 @@ async function* run({ model, samples, params: p, signal }: AttackContext<JsmaPar
   const classes = model.numClasses;
   const increase = p.theta > 0;
   const logits = p.target === 'closest' || p.target === 'least-likely' ? await model.predict(stack(samples.map((s) => s.x), size)) : undefined;
-  const source = await jacobianSource(model);
+  const source = jacobianSource(model);
   let active: Search[] = samples.map((sample, n) => ({
     sample,
     target: chooseTarget(sample, logits?.subarray(n * classes, (n + 1) * classes) ?? new Float32Array(classes), classes, p.target),

@@ -4,7 +4,7 @@
 import type { ModelHandle } from '../../harness/types.js';
 import { modelEvaluator, type LogitEvaluator } from './evaluator.js';
 import { readLayerStack, trace, type LayerStack } from './layer-stack.js';
-import { layersModelOf } from '../shared/layers-model.js';
+import { layersModelOf } from './layers-model.js';
 import type { L0treParams } from './params.js';
 import { ReceptiveFieldEvaluator } from './receptive-field.js';
 
