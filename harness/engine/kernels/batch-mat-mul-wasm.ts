@@ -3,11 +3,7 @@
 // 128×9216·128×128 product: 467 ms transposed vs 9 ms). Every dense layer's backward pass asks for
 // those transposes, so this wrapper materialises them with Transpose and calls the fast path.
 import * as tf from '@tensorflow/tfjs';
-
-/** The slice of KernelBackend this kernel relies on to free its intermediates. */
-interface DisposingBackend {
-  disposeData(dataId: object, force?: boolean): boolean;
-}
+import { disposeIntermediates } from './dispose-intermediates.js';
 
 /** Wraps the wasm backend's registered kernel, which does the multiplication itself. */
 export function batchMatMulWasm(native: tf.KernelConfig): tf.KernelConfig {
@@ -33,8 +29,7 @@ export function batchMatMulWasm(native: tf.KernelConfig): tf.KernelConfig {
         attrs: { ...attrs, transposeA: false, transposeB: false },
       });
     } finally {
-      const disposer = backend as DisposingBackend;
-      for (const t of owned) disposer.disposeData(t.dataId);
+      disposeIntermediates(backend, owned);
     }
   };
   return { kernelName: 'BatchMatMul', backendName: 'wasm', setupFunc: native.setupFunc, kernelFunc };

@@ -7,6 +7,7 @@
 // convolution, which on the zoo's layer shapes (batch 128) was 1.6–40× faster than slicing one input
 // view per filter tap and multiplying it with dy: the per-tap slices dominate when channels are few.
 import * as tf from '@tensorflow/tfjs';
+import { disposeIntermediates } from './dispose-intermediates.js';
 
 interface Conv2DBackpropFilterAttrs {
   strides: [number, number] | number;
@@ -14,11 +15,6 @@ interface Conv2DBackpropFilterAttrs {
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   filterShape: [number, number, number, number];
-}
-
-/** The slice of KernelBackend this kernel relies on to free its intermediates. */
-interface DisposingBackend {
-  disposeData(dataId: object, force?: boolean): boolean;
 }
 
 function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
@@ -63,8 +59,7 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFu
     }));
     return run('Transpose', { x: swapped }, { perm: [1, 2, 0, 3] });
   } finally {
-    const disposer = backend as DisposingBackend;
-    for (const t of owned) disposer.disposeData(t.dataId);
+    disposeIntermediates(backend, owned);
   }
 }
 

@@ -4,6 +4,7 @@
 // of dy with the filter rotated by 180° and its channels swapped, which runs on XNNPACK instead.
 // Other cases (strides > 1, padding wider than the filter) go to the native kernel.
 import * as tf from '@tensorflow/tfjs';
+import { disposeIntermediates } from './dispose-intermediates.js';
 
 interface Conv2DBackpropInputAttrs {
   strides: [number, number] | number;
@@ -11,11 +12,6 @@ interface Conv2DBackpropInputAttrs {
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   inputShape: [number, number, number, number];
-}
-
-/** The slice of KernelBackend this kernel relies on to free its intermediates. */
-interface DisposingBackend {
-  disposeData(dataId: object, force?: boolean): boolean;
 }
 
 /** Wraps the wasm backend's registered kernel, which stays the fallback. */
@@ -53,8 +49,7 @@ export function conv2DBackpropInputWasm(native: tf.KernelConfig): tf.KernelConfi
         dilations: [1, 1],
       });
     } finally {
-      const disposer = backend as DisposingBackend;
-      for (const t of owned) disposer.disposeData(t.dataId);
+      disposeIntermediates(backend, owned);
     }
   };
   return { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', setupFunc: native.setupFunc, kernelFunc };
