@@ -39,7 +39,9 @@ export async function checkPluginConformance(
   params: Record<string, unknown> = {},
   options: ConformanceOptions = {},
 ): Promise<ConformanceReport> {
-  const mismatch = capabilityMismatch(plugin, [model, ...(options.extraModels ?? [])]);
+  // extra models are only handed to plugins that need several; others are judged on `model` alone
+  const extraModels = plugin.needs.includes('several-models') ? (options.extraModels ?? []) : [];
+  const mismatch = capabilityMismatch(plugin, [model, ...extraModels]);
   if (mismatch !== undefined) return { skipped: mismatch };
 
   const problems: string[] = [];
@@ -65,7 +67,7 @@ export async function checkPluginConformance(
       onOutcome,
       seed: options.seed,
       abortGraceMs: options.abortGraceMs,
-      extraModels: options.extraModels,
+      extraModels,
     });
 
   const first = byIndex(await run(new AbortController().signal));
