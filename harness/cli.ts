@@ -8,6 +8,7 @@ import { runCommand } from './commands/run.js';
 import { trainCommandLine } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
 import { benchCommand } from './commands/bench.js';
+import { BENCH_SECTIONS } from './bench/sections.js';
 import { DEFAULT_TRAIN_SEED } from './zoo/train.js';
 import { mergeCommand } from './commands/merge.js';
 import { compareCommand } from './commands/compare.js';
@@ -78,14 +79,19 @@ try {
     )
     .command(
       'bench',
-      'measure forward and input-gradient throughput and PGD end to end; writes results/bench/latest.csv',
+      'measure engine throughput beside PyTorch and plugin speed; writes results/bench/latest.csv',
       (y) =>
         y
           .option('backend', backendOption)
           .option('runs', { type: 'number', default: 5, describe: 'repetitions per figure' })
-          .option('workers', { type: 'number', describe: 'model worker threads (default: one per core on wasm/cpu)' }),
+          .option('workers', { type: 'number', describe: 'model worker threads (default: one per core on wasm/cpu)' })
+          .option('only', {
+            type: 'string',
+            describe: `run only these sections, comma-separated (${BENCH_SECTIONS.map((s) => s.id).join(', ')}); other sections' rows in latest.csv are kept`,
+          }),
       async (argv) => {
-        await benchCommand({ backend: (argv.backend ?? 'auto') as BackendChoice, runs: argv.runs, workers: argv.workers });
+        const only = argv.only === undefined ? undefined : argv.only.split(',').map((s) => s.trim()).filter((s) => s !== '');
+        await benchCommand({ backend: (argv.backend ?? 'auto') as BackendChoice, runs: argv.runs, workers: argv.workers, only });
       },
     )
     .command(

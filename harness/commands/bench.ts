@@ -1,18 +1,18 @@
-// `gauntlet bench` (npm run bench): throughput of the shared model engine and of PGD end to end,
-// each figure the median of several timed runs with its spread. Writes results/bench/latest.csv.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// `gauntlet bench` (npm run bench): runs the bench sections (harness/bench/sections.ts), each figure
+// the median of several timed runs with its spread, prints a table and writes results/bench/latest.csv.
+// `--only a,b` runs some sections; the rows of the others already in latest.csv are kept.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { Bench, type Task } from 'tinybench';
-import { plugins } from '../../attacks/registry.js';
+import type { BenchFigure } from '../bench/figure.js';
+import { BENCH_SECTIONS } from '../bench/sections.js';
 import type { BackendChoice } from '../config/experiment.js';
-import { loadDataset, type Dataset } from '../data/dataset.js';
+import { loadDataset } from '../data/dataset.js';
 import { selectBackend } from '../engine/backend.js';
 import { loadModel } from '../engine/model-handle.js';
 import { ModelPool } from '../engine/pool/model-pool.js';
-import type { Job } from '../plan.js';
-import { logitAgreement, runTorchReference, torchUnavailable } from '../bench/torch-reference.js';
+import { UserError } from '../errors.js';
 import { hostCores } from '../results/run-info.js';
-import { runJob } from '../run-job.js';
 import type { ModelHandle } from '../types.js';
 
 export interface BenchArgs {
@@ -20,152 +20,69 @@ export interface BenchArgs {
   runs: number;
   /** model worker threads; default one per core on wasm/cpu */
   workers?: number;
+  /** section ids to run; all when absent */
+  only?: string[];
 }
 
-export interface BenchFigure {
-  model: string;
-  figure: string;
-  unit: string;
-  median: number;
-  min: number;
-  max: number;
-  runs: number;
-  /** the PyTorch reference's figure, when torch is installed */
-  torch_median?: number;
-  torch_min?: number;
-  torch_max?: number;
-  /** gauntlet median / PyTorch median */
-  ratio?: number;
-  agreement?: string;
-}
+const LATEST = 'results/bench/latest.csv';
 
-const BENCH_MODELS = ['mnist-mlp-60-30', 'mnist-lenet5'];
-const BATCH = 1024;
-const PGD_IMAGES = 1000;
-const PGD_RUNS = 3;
-const DEEPCHECK_MODEL = 'mnist-mlp-10-10-10';
+type BenchRow = BenchFigure & { section: string; backend: string; workers: number; cores: number };
 
-/** Images per second from a task's latencies: the median run, and the slowest and fastest. */
-function figure(task: Task, model: string, name: string, images: number): BenchFigure {
-  const result = task.result;
-  if (result.state !== 'completed') {
-    throw new Error(`bench task ${task.name} did not complete (${result.state}${result.state === 'errored' ? `: ${result.error.message}` : ''})`);
+function selectedSections(only: string[] | undefined): typeof BENCH_SECTIONS {
+  if (only === undefined || only.length === 0) return BENCH_SECTIONS;
+  const ids = BENCH_SECTIONS.map((s) => s.id);
+  for (const id of only) {
+    if (!ids.includes(id)) throw new UserError(`bench --only: unknown section '${id}'; expected some of: ${ids.join(', ')}`);
   }
-  const rate = (ms: number): number => Number(((images * 1000) / ms).toFixed(1));
-  return { model, figure: name, unit: 'images/s', median: rate(result.latency.p50), min: rate(result.latency.max), max: rate(result.latency.min), runs: result.latency.samplesCount };
-}
-
-/** Runs a registered plugin through runJob on the given images, as a run would (validation included). */
-async function pluginEndToEnd(id: string, rawParams: Record<string, unknown>, model: ModelHandle, images: Float32Array, labels: Uint8Array, indices: number[]): Promise<void> {
-  const plugin = plugins.get(id);
-  if (plugin === undefined) throw new Error(`the ${id} plugin is not registered`);
-  const params = plugin.params.parse(rawParams) as Record<string, unknown>;
-  const job: Job = { hash: 'bench', data: { dataset: 'mnist', split: 'test', indices }, model: model.name, attack: { id, params }, plugin };
-  const size = model.inputSize;
-  await runJob({
-    job,
-    models: [model],
-    data: { name: 'mnist', split: 'test', inputShape: model.inputShape, numClasses: 10, labels, sample: (i) => images.subarray(i * size, (i + 1) * size) },
-    indices,
-    done: new Set(),
-    ordinal: 0,
-    seed: 0,
-    sampleTimeoutMs: 600_000,
-    interrupt: new AbortController().signal,
-    images: false,
-    artifact: () => {},
-    write: () => {},
-    log: () => {},
-  });
-}
-
-/** Forward and input-gradient throughput at one batch, then PGD-40 end to end through runJob. */
-async function benchModel(model: ModelHandle, test: Dataset, runs: number): Promise<BenchFigure[]> {
-  const name = model.name;
-  const figures: BenchFigure[] = [];
-  const batch = test.images.subarray(0, BATCH * model.inputSize);
-  const labels = Int32Array.from(test.labels.subarray(0, BATCH));
-  const engine = new Bench({ iterations: runs, time: 0, warmupIterations: 1, warmupTime: 0, throws: true });
-  engine
-    .add('forward', async () => {
-      await model.predict(batch);
-    })
-    .add('input-gradient', async () => {
-      await model.inputGradient(batch, { kind: 'cross-entropy', labels });
-    });
-  await engine.run();
-  figures.push(figure(engine.tasks[0], name, `forward, batch ${BATCH} (images/s)`, BATCH));
-  figures.push(figure(engine.tasks[1], name, `input gradient, batch ${BATCH} (images/s)`, BATCH));
-  process.stderr.write(`bench: PGD-40 on ${PGD_IMAGES} images, ${name}\n`);
-  // PGD takes seconds a run: fewer repetitions, no warm-up beyond the engine figures above.
-  const attack = new Bench({ iterations: Math.min(runs, PGD_RUNS), time: 0, warmup: false, throws: true });
-  const pgdParams = { epsilon: 0.1, steps: 40, step_size: 0.01, restarts: 1 };
-  const first = Array.from({ length: PGD_IMAGES }, (_, i) => i);
-  attack.add('pgd-40', () => pluginEndToEnd('pgd', pgdParams, model, test.images, test.labels, first));
-  await attack.run();
-  figures.push(figure(attack.tasks[0], name, `PGD-40 end to end, ${PGD_IMAGES} images (images/s)`, PGD_IMAGES));
-  return figures;
-}
-
-/** DeepCheck's 1-pixel scan of all 784 pixels of one image (test image 0) on mnist-mlp-10-10-10, per engine. */
-async function deepcheckScan(model: ModelHandle, test: Dataset, runs: number): Promise<BenchFigure[]> {
-  const figures: BenchFigure[] = [];
-  for (const engine of ['exact', 'z3'] as const) {
-    process.stderr.write(`bench: DeepCheck 784-pixel scan, ${engine} engine\n`);
-    // z3 takes seconds a scan: one timed run is enough to see the ratio
-    const scan = new Bench({ iterations: engine === 'z3' ? 1 : runs, time: 0, warmupIterations: 1, warmupTime: 0, throws: true });
-    scan.add(`deepcheck-${engine}`, () => pluginEndToEnd('deepcheck', { t: 1, order: 'scan', mode: 'all', engine }, model, test.images, test.labels, [0]));
-    await scan.run();
-    const result = scan.tasks[0].result;
-    if (result.state !== 'completed') throw new Error(`DeepCheck scan with ${engine} did not complete (${result.state})`);
-    const ms = (v: number): number => Number(v.toFixed(1));
-    figures.push({ model: model.name, figure: `DeepCheck 784-pixel scan, ${engine} (ms per image)`, unit: 'ms', median: ms(result.latency.p50), min: ms(result.latency.min), max: ms(result.latency.max), runs: result.latency.samplesCount });
-  }
-  return figures;
+  return BENCH_SECTIONS.filter((s) => only.includes(s.id));
 }
 
 export async function benchCommand(args: BenchArgs): Promise<BenchFigure[]> {
+  const sections = selectedSections(args.only);
   const backend = await selectBackend(args.backend);
   const workers = args.workers ?? (backend.backend === 'wasm' || backend.backend === 'cpu' ? hostCores() : 1);
   const test = await loadDataset('mnist', 'test');
-  const noTorch = torchUnavailable();
-  const figures: BenchFigure[] = [];
-  process.stderr.write(`bench: backend ${backend.backend}, ${workers} worker(s), ${hostCores()} cores, batch ${BATCH}, ${args.runs} runs per figure\n`);
-  process.stderr.write(noTorch === undefined ? 'bench: PyTorch reference on 2 threads, same weights and images\n' : `bench: no PyTorch reference: ${noTorch}\n`);
-  const pool = workers > 1 ? await ModelPool.start({ workers, backend: args.backend, models: BENCH_MODELS }) : undefined;
-  try {
-    for (const name of BENCH_MODELS) {
+  const log = (line: string): void => {
+    process.stderr.write(`bench: ${line}\n`);
+  };
+  log(`backend ${backend.backend}, ${workers} worker(s), ${hostCores()} cores, ${args.runs} runs per figure; sections: ${sections.map((s) => s.id).join(', ')}`);
+  const models = [...new Set(sections.flatMap((s) => s.models))];
+  const pool = workers > 1 ? await ModelPool.start({ workers, backend: args.backend, models }) : undefined;
+  const handles = new Map<string, ModelHandle>();
+  const model = async (name: string): Promise<ModelHandle> => {
+    let handle = handles.get(name);
+    if (handle === undefined) {
       const local = await loadModel(name);
-      const model = pool?.handle(local) ?? local;
-      const ours = await benchModel(model, test, args.runs);
-      if (noTorch !== undefined) {
-        figures.push(...ours);
-        continue;
-      }
-      process.stderr.write(`bench: PyTorch reference, ${name}\n`);
-      const torch = runTorchReference(name, { batch: BATCH, runs: args.runs, pgdImages: PGD_IMAGES, pgdRuns: PGD_RUNS });
-      const agreement = logitAgreement(await model.predict(test.images.subarray(0, BATCH * model.inputSize)), torch.logits, model.numClasses);
-      const agree = `same label ${(100 * agreement.sameLabel).toFixed(2)}%, max |Δlogit| ${agreement.maxAbsDiff.toExponential(1)}`;
-      const reference = [torch.forward, torch.gradient, torch.pgd];
-      ours.forEach((figure, i) => {
-        const r = reference[i];
-        figures.push({ ...figure, torch_median: round1(r.median), torch_min: round1(r.min), torch_max: round1(r.max), ratio: Number((figure.median / r.median).toFixed(2)), agreement: agree });
-      });
+      handle = models.includes(name) ? (pool?.handle(local) ?? local) : local;
+      handles.set(name, handle);
     }
-    figures.push(...(await deepcheckScan(await loadModel(DEEPCHECK_MODEL), test, args.runs)));
+    return handle;
+  };
+  const rows: BenchRow[] = [];
+  try {
+    for (const section of sections) {
+      log(`section ${section.id}: ${section.describe}`);
+      const figures = await section.run({ test, runs: args.runs, model, log });
+      rows.push(...figures.map((f) => ({ section: section.id, ...f, backend: backend.backend, workers, cores: hostCores() })));
+    }
   } finally {
     await pool?.close();
   }
-  const rows = figures.map((f) => ({ ...f, backend: backend.backend, workers, cores: hostCores() }));
+  const kept = previousRows().filter((row) => !sections.some((s) => s.id === row.section));
   mkdirSync('results/bench', { recursive: true });
-  writeFileSync('results/bench/latest.csv', stringify(rows, { header: true }));
-  process.stdout.write(formatTable(figures) + '\n');
-  process.stdout.write(`written: results/bench/latest.csv (backend ${backend.backend}, ${workers} worker(s), ${hostCores()} cores)\n`);
-  return figures;
+  writeFileSync(LATEST, stringify([...kept, ...rows], { header: true, columns: COLUMNS }));
+  process.stdout.write(formatTable(rows) + '\n');
+  process.stdout.write(`written: ${LATEST} (backend ${backend.backend}, ${workers} worker(s), ${hostCores()} cores${kept.length > 0 ? `; ${kept.length} rows of other sections kept` : ''})\n`);
+  return rows;
 }
 
-function round1(value: number): number {
-  return Number(value.toFixed(1));
+const COLUMNS = ['section', 'model', 'figure', 'unit', 'median', 'min', 'max', 'runs', 'torch_median', 'torch_min', 'torch_max', 'ratio', 'agreement', 'backend', 'workers', 'cores'];
+
+/** The rows of an earlier latest.csv that has a section column (older files are replaced whole). */
+function previousRows(): Record<string, string>[] {
+  if (!existsSync(LATEST)) return [];
+  const rows = parse(readFileSync(LATEST, 'utf8'), { columns: true }) as Record<string, string>[];
+  return rows.length > 0 && 'section' in rows[0] ? rows : [];
 }
 
 function formatTable(figures: readonly BenchFigure[]): string {
@@ -175,7 +92,7 @@ function formatTable(figures: readonly BenchFigure[]): string {
     f.model,
     f.figure,
     `${f.median} (${f.min}–${f.max})`,
-    ...(withTorch ? [`${f.torch_median ?? ''} (${f.torch_min ?? ''}–${f.torch_max ?? ''})`, String(f.ratio ?? ''), f.agreement ?? ''] : []),
+    ...(withTorch ? [f.torch_median === undefined ? '' : `${f.torch_median} (${f.torch_min ?? ''}–${f.torch_max ?? ''})`, String(f.ratio ?? ''), f.agreement ?? ''] : []),
   ]);
   const table = [head, ...body];
   const widths = head.map((_, i) => Math.max(...table.map((r) => r[i].length)));
