@@ -73,6 +73,18 @@ function successVersusBudgetPlots(rows: readonly ReadRow[]): Plot[] {
   }));
 }
 
+/** Horizontal bars, one row per job (in leaderboard order), with the given x (and colour) encodings. */
+function perJobBars(values: readonly Record<string, unknown>[], encoding: Record<string, unknown>): Plot['spec'] {
+  return {
+    $schema: SCHEMA,
+    data: { values },
+    mark: { type: 'bar', tooltip: true },
+    width: 360,
+    height: { step: 18 },
+    encoding: { y: { field: 'job', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } }, ...encoding },
+  };
+}
+
 /** adv_class_<c>: where each job's adversarials land, one stacked bar per job instead of a chart per class. */
 const CLASS_COLUMN = /^adv_class_(\d+)$/;
 
@@ -90,18 +102,7 @@ function classPlot(leaderboard: ReadLeaderboard): Plot[] {
     {
       title: 'Classes the adversarials land in',
       caption: 'Validated adversarials per predicted class, per job (output impartiality: Pielou is the evenness of these bars).',
-      spec: {
-        $schema: SCHEMA,
-        data: { values },
-        mark: { type: 'bar', tooltip: true },
-        width: 360,
-        height: { step: 18 },
-        encoding: {
-          y: { field: 'job', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } },
-          x: { field: 'count', type: 'quantitative', stack: 'zero', title: 'adversarials' },
-          color: { field: 'class', type: 'nominal', title: 'class' },
-        },
-      },
+      spec: perJobBars(values, { x: { field: 'count', type: 'quantitative', stack: 'zero', title: 'adversarials' }, color: { field: 'class', type: 'nominal', title: 'class' } }),
     },
   ];
 }
@@ -117,17 +118,7 @@ function pluginColumnPlots(leaderboard: ReadLeaderboard): Plot[] {
         {
           title: column,
           caption: `The leaderboard column '${column}' (a run metric or a plugin's), per job that has it.`,
-          spec: {
-            $schema: SCHEMA,
-            data: { values },
-            mark: { type: 'bar', tooltip: true },
-            width: 360,
-            height: { step: 18 },
-            encoding: {
-              y: { field: 'job', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } },
-              x: { field: 'value', type: 'quantitative', title: column },
-            },
-          },
+          spec: perJobBars(values, { x: { field: 'value', type: 'quantitative', title: column } }),
         },
       ];
     });
