@@ -59,6 +59,13 @@ export interface LayerSummary {
   params: number;
 }
 
+/** What ModelHandle.inputGradient returns, row-major per sample. */
+export interface InputGradient {
+  gradient: Float32Array;
+  loss: Float32Array;
+  logits: Float32Array;
+}
+
 /**
  * A loaded model as plugins see it. All tensors are flattened Float32Arrays in the model's
  * input layout (NHWC for images); the batch size is `x.length / inputSize`.
@@ -76,8 +83,12 @@ export interface ModelHandle {
   predict(x: Float32Array): Promise<Float32Array>;
   /** argmax of the logits per sample */
   classify(x: Float32Array): Promise<Int32Array>;
-  /** d loss_i / d x_i per sample (the loss of each sample depends only on its own input) and the losses */
-  inputGradient(x: Float32Array, loss: LossSpec): Promise<{ gradient: Float32Array; loss: Float32Array }>;
+  /**
+   * d loss_i / d x_i per sample (the loss of each sample depends only on its own input), the losses,
+   * and the logits [batch, numClasses] of the same forward pass: a gradient step needs no second
+   * forward pass to see where its input stands.
+   */
+  inputGradient(x: Float32Array, loss: LossSpec): Promise<InputGradient>;
   /** every Dense and Conv2D layer, in model order: the neurons that coverage criteria count */
   readonly neuronLayers: readonly NeuronLayer[];
   /** per neuron layer, its post-activation values [batch × units] (a conv channel: the mean of its feature map) */

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { definePlugin } from '../../harness/plugin.js';
 import type { SampleInput, SampleOutcome } from '../../harness/types.js';
+import { argmaxRows } from '../../harness/engine/argmax.js';
 import { row, stack } from '../shared/batch.js';
 import { linfBall, signStep, uniformInBall, type Box } from '../shared/linf-ball.js';
 import { lossParam } from '../shared/loss-param.js';
@@ -35,7 +36,8 @@ export const pgd = definePlugin<PgdParams>({
   kind: 'attack',
   params,
   needs: ['gradients'],
-  chunkSize: () => 100,
+  // large chunks: one gradient call per step serves the whole chunk (measured: 500 vs 100 about 2× images/s on 2 workers)
+  chunkSize: () => 500,
   threat: (p) => ({ norm: 'linf', budget: p.epsilon }),
   async *run({ model, samples, params: p, signal }): AsyncGenerator<SampleOutcome> {
     const size = model.inputSize;
@@ -51,29 +53,29 @@ export const pgd = definePlugin<PgdParams>({
           for (const a of active) yield timeout(a, restart);
           return;
         }
-        const predictions = await model.classify(stack(active.map((a) => a.x), size));
-        const standing: Attempt[] = [];
+        const batch = stack(active.map((a) => a.x), size);
+        // The gradient call's own forward pass says where each input stands; only the point reached
+        // after the last step needs a forward pass of its own.
+        const last = step === p.steps;
+        const labels = Int32Array.from(active, (a) => a.sample.label);
+        const gradient = last ? undefined : await model.inputGradient(batch, { kind: p.loss, labels });
+        const predictions = gradient === undefined ? await model.classify(batch) : argmaxRows(gradient.logits, model.numClasses);
+        const standing: { attempt: Attempt; row: number }[] = [];
         for (let n = 0; n < active.length; n++) {
           const a = active[n];
           if (predictions[n] !== a.sample.label) {
             const details = { prediction: predictions[n], steps: a.steps, restart };
             yield { status: 'adversarial', index: a.sample.index, adversarial: a.x, details };
           } else {
-            standing.push(a);
+            standing.push({ attempt: a, row: n });
           }
         }
-        active = standing;
-        if (step === p.steps || active.length === 0) break;
-        if (signal.aborted) {
-          for (const a of active) yield timeout(a, restart);
-          return;
-        }
-        const labels = Int32Array.from(active, (a) => a.sample.label);
-        const { gradient } = await model.inputGradient(stack(active.map((a) => a.x), size), { kind: p.loss, labels });
-        active.forEach((a, n) => {
-          a.x = signStep(a.x, row(gradient, n, size), p.step_size, a.box);
+        active = standing.map((s) => s.attempt);
+        if (gradient === undefined) break;
+        for (const { attempt: a, row: n } of standing) {
+          a.x = signStep(a.x, row(gradient.gradient, n, size), p.step_size, a.box);
           a.steps++;
-        });
+        }
       }
     }
     for (const a of active) yield { status: 'not_found', index: a.sample.index, details: { steps: a.steps, restarts } };

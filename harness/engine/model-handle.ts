@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetName, ModelRef } from '../config/experiment.js';
 import { didYouMean, UserError } from '../errors.js';
-import type { LayerSummary, LossSpec, ModelHandle, NeuronLayer, NeuronTerm } from '../types.js';
+import type { InputGradient, LayerSummary, LossSpec, ModelHandle, NeuronLayer, NeuronTerm } from '../types.js';
 import { readZooManifest } from '../zoo/manifest.js';
 import { ZOO_DIR, zooModelDir } from '../zoo/zoo-dir.js';
 import { piecewiseLinearView, type PiecewiseLinearNet } from '../piecewise/affine-view.js';
@@ -80,8 +80,8 @@ export function wrapLayersModel(name: string, model: tf.LayersModel): LayersMode
     return out;
   };
 
-  /** The per-sample loss of rows [start, start + count) of the batch, as a function of their input. */
-  const lossOf = (loss: LossSpec, start: number, count: number): ((input: tf.Tensor) => tf.Tensor1D) => {
+  /** The per-sample loss of rows [start, start + count) of the batch, and the logits it read, as a function of their input. */
+  const lossOf = (loss: LossSpec, start: number, count: number): ((input: tf.Tensor) => { loss: tf.Tensor1D; logits: tf.Tensor }) => {
     if (loss.kind === 'objective') {
       const logitWeights = tf.tensor2d(loss.logitWeights.subarray(start * numClasses, (start + count) * numClasses), [count, numClasses]);
       const neuronWeights = termWeights(loss.neurons.slice(start, start + count), neuronLayers);
@@ -91,40 +91,49 @@ export function wrapLayersModel(name: string, model: tf.LayersModel): LayersMode
         neuronWeights.forEach((weights, l) => {
           if (weights !== undefined) total = total.add(values[l].mul(tf.tensor2d(weights, [count, neuronLayers[l].units])).sum(1));
         });
-        return total;
+        return { loss: total, logits };
       };
     }
     const labels = tf.tensor1d(loss.labels.subarray(start, start + count), 'int32');
     const targets = loss.kind === 'margin' && loss.targets !== undefined ? tf.tensor1d(loss.targets.subarray(start, start + count), 'int32') : undefined;
-    return (input) => lossPerSample(loss.kind, logitsOf(input), labels, targets, numClasses);
+    return (input) => {
+      const logits = logitsOf(input);
+      return { loss: lossPerSample(loss.kind, logits, labels, targets, numClasses), logits };
+    };
   };
 
-  const inputGradient = async (x: Float32Array, loss: LossSpec): Promise<{ gradient: Float32Array; loss: Float32Array }> => {
+  const inputGradient = async (x: Float32Array, loss: LossSpec): Promise<InputGradient> => {
     const batch = batchOf(x);
     checkLoss(name, loss, batch, numClasses, neuronLayers);
     const gradient = new Float32Array(x.length);
     const losses = new Float32Array(batch);
+    const logitRows = new Float32Array(batch * numClasses);
     for (let start = 0; start < batch; start += CHUNK) {
       const count = Math.min(CHUNK, batch - start);
       let perSample: tf.Tensor | undefined;
+      let logits: tf.Tensor | undefined;
       const grad = tf.tidy(() => {
         const lossFn = lossOf(loss, start, count);
         // The gradient of the summed loss is the per-sample gradient because samples do not interact;
-        // the per-sample losses are kept out of the tape's tidy so they can be read back.
+        // the per-sample losses and the logits are kept out of the tape's tidy so they can be read back.
         return tf.grad((input: tf.Tensor) => {
-          perSample = tf.keep(lossFn(input));
-          return perSample.sum();
+          const out = lossFn(input);
+          perSample = tf.keep(out.loss);
+          logits = tf.keep(out.logits);
+          return out.loss.sum();
         })(asInput(x, start, count));
       });
       try {
         gradient.set(await grad.data(), start * inputSize);
         if (perSample !== undefined) losses.set(await perSample.data(), start);
+        if (logits !== undefined) logitRows.set(await logits.data(), start * numClasses);
       } finally {
         grad.dispose();
         perSample?.dispose();
+        logits?.dispose();
       }
     }
-    return { gradient, loss: losses };
+    return { gradient, loss: losses, logits: logitRows };
   };
 
   let view: PiecewiseLinearNet | undefined;

@@ -108,7 +108,7 @@ export function linearModel(spec: LinearModelSpec): LinearModel {
           gradient[n * inputSize + i] = g;
         }
       });
-      return { gradient, loss: losses };
+      return { gradient, loss: losses, logits: Float32Array.from(rows.flat()) };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { pgd } from '../../attacks/pgd/index.js';
-import type { SampleOutcome } from '../../harness/types.js';
+import type { LossSpec, SampleOutcome } from '../../harness/types.js';
 import { validateClaims } from '../../harness/validate.js';
 import { runPlugin, type LabelledSample } from '../conformance/run-plugin.js';
 import { linearModel } from '../helpers/linear-model.js';
@@ -39,8 +39,8 @@ describe('pgd', () => {
     // two float32 steps of 0.02 from 0.5: (0.54, 0.46) up to rounding
     expect(outcome.status === 'adversarial' && Array.from(outcome.adversarial)).toEqual([expect.closeTo(0.54, 6), expect.closeTo(0.46, 6)]);
     expect(outcome.status === 'adversarial' && outcome.details).toEqual({ prediction: 1, steps: 2, restart: 1 });
-    // classify the start, after step 1 and after step 2; gradients at the start and after step 1
-    expect(m.calls).toEqual({ predict: [], classify: [1, 1, 1], gradient: [1, 1] });
+    // gradients (whose forward pass also classifies) at the start, after step 1 and after step 2; no separate classify
+    expect(m.calls).toEqual({ predict: [], classify: [], gradient: [1, 1, 1] });
   });
 
   it('cannot go further than steps × step_size from a fixed start', async () => {
@@ -65,14 +65,15 @@ describe('pgd', () => {
 
   it('spends steps × restarts on a sample it cannot break, re-drawing the start each time', async () => {
     const m = model(2);
-    const classified: Float32Array[] = [];
-    const recording = { ...m, classify: async (x: Float32Array) => { classified.push(x.slice()); return m.classify(x); } };
+    const seen: Float32Array[] = [];
+    const recording = { ...m, inputGradient: async (x: Float32Array, loss: LossSpec) => { seen.push(x.slice()); return m.inputGradient(x, loss); } };
     const params = pgd.params.parse({ steps: 5, restarts: 3 });
     const [outcome] = await runPlugin({ plugin: pgd, model: recording, samples: [center], params });
     expect(outcome).toEqual({ status: 'not_found', index: 0, details: { steps: 15, restarts: 3 } });
+    // per restart: a gradient at the start and after each of the first 4 steps, one classify after the 5th
     expect(m.calls.gradient).toEqual(new Array(15).fill(1));
-    expect(m.calls.classify).toEqual(new Array(18).fill(1));
-    const starts = [classified[0], classified[6], classified[12]].map((x) => Array.from(x));
+    expect(m.calls.classify).toEqual(new Array(3).fill(1));
+    const starts = [seen[0], seen[5], seen[10]].map((x) => Array.from(x));
     expect(new Set(starts.map(String)).size).toBe(3);
     for (const start of starts) for (const v of start) expect(Math.abs(v - 0.5)).toBeLessThanOrEqual(0.1 + 1e-7);
   });
@@ -81,7 +82,7 @@ describe('pgd', () => {
     const m = model(0.58);
     const [outcome] = await runPlugin({ plugin: pgd, model: m, samples: [center], params: pgd.params.parse({ restarts: 5 }) });
     expect(outcome.status === 'adversarial' && outcome.details).toMatchObject({ restart: 1 });
-    expect(m.calls.classify.length).toBeLessThanOrEqual(41);
+    expect(m.calls.gradient.length + m.calls.classify.length).toBeLessThanOrEqual(41);
   });
 
   it('ignores restarts without a random start (they would retrace the same path)', async () => {
@@ -114,21 +115,21 @@ describe('pgd', () => {
     }
     expect(await claimsValid(problem.samples, outcomes, problem.model, epsilon)).toBeGreaterThan(5);
     const sizes = problem.model.calls.gradient;
-    expect(problem.model.calls.classify[0]).toBe(40);
+    expect(problem.model.calls.gradient[0]).toBe(40);
     expect(sizes.every((size, k) => k === 0 || size <= sizes[k - 1])).toBe(true);
     expect(sizes[sizes.length - 1]).toBeLessThan(40);
   });
 
   it('reports the samples still running as timeouts when aborted mid-way, and the finished ones as found', async () => {
-    // sample 0 flips after 2 steps, sample 1 never: abort on the 4th classify call
+    // sample 0 flips after 2 steps, sample 1 never: abort during the 4th gradient call, after which sample 1 takes its 4th step
     const m = model(0.58);
     const controller = new AbortController();
-    const classify = m.classify.bind(m);
+    const inputGradient = m.inputGradient.bind(m);
     let calls = 0;
-    const aborting = { ...m, classify: async (x: Float32Array) => { if (++calls === 4) controller.abort(); return classify(x); } };
+    const aborting = { ...m, inputGradient: async (x: Float32Array, loss: LossSpec) => { if (++calls === 4) controller.abort(); return inputGradient(x, loss); } };
     const far: LabelledSample = { index: 1, x: Float32Array.from([0.1, 0.9]), label: 0 };
     const outcomes = await runPlugin({ plugin: pgd, model: aborting, samples: [center, far], params: pgd.params.parse({ step_size: 0.02, random_start: false }), signal: controller.signal });
     expect(outcomes.map((o) => [o.index, o.status])).toEqual([[0, 'adversarial'], [1, 'timeout']]);
-    expect(outcomes[1]).toMatchObject({ message: 'aborted after 3 steps', details: { steps: 3, restart: 1 } });
+    expect(outcomes[1]).toMatchObject({ message: 'aborted after 4 steps', details: { steps: 4, restart: 1 } });
   });
 });

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BackendChoice, ModelRef } from '../../config/experiment.js';
 import { UserError } from '../../errors.js';
-import type { LossSpec, ModelHandle } from '../../types.js';
+import type { InputGradient, LossSpec, ModelHandle } from '../../types.js';
 import { argmaxRows } from '../argmax.js';
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerStatus } from './protocol.js';
 
@@ -133,14 +133,14 @@ export class ModelPool {
       return logits;
     };
 
-    const inputGradient = async (x: Float32Array, loss: LossSpec): Promise<{ gradient: Float32Array; loss: Float32Array }> => {
-      const [gradient, losses] = await sharded(x, [inputSize, 1], (rows, start, count) => ({
+    const inputGradient = async (x: Float32Array, loss: LossSpec): Promise<InputGradient> => {
+      const [gradient, losses, logits] = await sharded(x, [inputSize, 1, numClasses], (rows, start, count) => ({
         op: 'gradient',
         model: local.name,
         x: rows,
         loss: sliceLoss(loss, start, count, numClasses),
       }));
-      return { gradient, loss: losses };
+      return { gradient, loss: losses, logits };
     };
 
     const activations = (x: Float32Array): Promise<Float32Array[]> =>

@@ -22,8 +22,8 @@ async function compute(model: ModelHandle, request: WorkerRequest): Promise<Floa
     case 'predict':
       return [await model.predict(request.x)];
     case 'gradient': {
-      const { gradient, loss } = await model.inputGradient(request.x, request.loss);
-      return [gradient, loss];
+      const { gradient, loss, logits } = await model.inputGradient(request.x, request.loss);
+      return [gradient, loss, logits];
     }
     case 'activations':
       return model.activations(request.x);

@@ -12,7 +12,7 @@ export type WorkerRequest =
   | { id: number; op: 'gradient'; model: string; x: Float32Array; loss: LossSpec }
   | { id: number; op: 'activations'; model: string; x: Float32Array };
 
-/** `values`: [logits] for predict, [gradient, losses] for gradient, one array per neuron layer for activations. */
+/** `values`: [logits] for predict, [gradient, losses, logits] for gradient, one array per neuron layer for activations. */
 export type WorkerReply =
   | { id: number; ok: true; values: Float32Array[] }
   | { id: number; ok: false; error: string };
