@@ -1,4 +1,6 @@
 // The harness counts every model query the same way for every plugin, so comparisons are at equal cost.
+// Queries a plugin answers exactly without the model (incremental replay) reach the same `forward`
+// counter through AttackContext.offModelForward (run-job.ts).
 import type { LossSpec, ModelHandle } from './types.js';
 
 export interface CostCounters {

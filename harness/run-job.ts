@@ -4,7 +4,7 @@ import { modelRefName } from './config/experiment.js';
 import { meteredModel, zeroCost, type CostCounters } from './metered-model.js';
 import type { Job } from './plan.js';
 import { createRng } from './rng.js';
-import { float32ToJson, type SampleRecord } from './results/record.js';
+import { float32ToJson, type ExampleRecord, type SampleRecord } from './results/record.js';
 import type { Artifact, AttackContext, ModelHandle, SampleInput, SampleOutcome } from './types.js';
 import { validateClaims, type Claim } from './validate.js';
 
@@ -120,6 +120,7 @@ async function runChunk(run: JobRun, chunk: readonly SampleInput[], counters: Co
     models: run.models.map((m) => meteredModel(m, counters)),
     samples: chunk,
     solverCalls: { add: (count = 1) => void (counters.solver_calls += count) },
+    offModelForward: { add: (images) => void (counters.forward += images) },
     dataset: { name: run.data.name, inputShape: run.data.inputShape, numClasses: run.data.numClasses },
     signal: controller.signal,
     images: run.images,
@@ -219,15 +220,41 @@ async function toRecords(
   const share = (v: number): number => v / chunk.length;
   const claims: Claim[] = [];
   const claimOf = new Map<number, number>();
+  // further examples are checked in the same batch, exactly as the sample's own adversarial
+  const examplesOf = new Map<number, number[]>();
   for (const sample of chunk) {
     const outcome = outcomes.get(sample.index);
     if (outcome?.status === 'adversarial') {
       claimOf.set(sample.index, claims.length);
       claims.push({ original: sample.x, adversarial: outcome.adversarial, label: sample.label, target: outcome.target });
     }
+    const examples = outcome?.examples ?? [];
+    if (examples.length > 0) {
+      examplesOf.set(sample.index, examples.map((_, k) => claims.length + k));
+      for (const e of examples) claims.push({ original: sample.x, adversarial: e.adversarial, label: sample.label, target: e.target });
+    }
   }
   const threat = run.job.plugin.threat(run.job.attack.params);
   const verdicts = claims.length > 0 ? await validateClaims(run.models[0], claims, threat) : [];
+  const exampleRecords = (index: number, outcome: SampleOutcome): { examples?: ExampleRecord[] } => {
+    const places = examplesOf.get(index);
+    if (places === undefined) return {};
+    const given = outcome.examples ?? [];
+    return {
+      examples: places.map((place, k): ExampleRecord => {
+        const verdict = verdicts[place];
+        const note = given[k].note;
+        return {
+          target: given[k].target ?? null,
+          valid: verdict.valid,
+          prediction: verdict.prediction,
+          distances: verdict.distances,
+          ...(verdict.valid ? {} : { reason: verdict.reason }),
+          ...(note === undefined ? {} : { note }),
+        };
+      }),
+    };
+  };
   return chunk.map((sample): RecordBody => {
     const outcome = outcomes.get(sample.index) as SampleOutcome;
     const common = {
@@ -239,6 +266,7 @@ async function toRecords(
       cost: { forward: share(counters.forward), gradient: share(counters.gradient), solver_calls: share(counters.solver_calls) },
       claims: outcome.claims ?? [],
       details: outcome.details ?? {},
+      ...exampleRecords(sample.index, outcome),
     };
     switch (outcome.status) {
       case 'adversarial': {

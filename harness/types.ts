@@ -126,10 +126,24 @@ export interface SampleInput {
 export type Artifact =
   /** 8-bit image, row-major, `channels` values per pixel */
   | { kind: 'png'; name: string; width: number; height: number; channels: 1 | 3; pixels: Uint8Array }
-  | { kind: 'csv'; name: string; rows: Record<string, string | number>[] };
+  | {
+      kind: 'csv';
+      name: string;
+      rows: Record<string, string | number>[];
+      /**
+       * a column naming the chunk these rows describe: the file then covers the whole job, rows of
+       * other chunks already in it kept ahead of these, rows of this chunk (a chunk redone) replaced
+       */
+      chunkColumn?: string;
+    };
 
 export interface SolverCallCounter {
   add(count?: number): void;
+}
+
+/** Images a plugin evaluated without the model handle, which the harness cannot see for itself. */
+export interface QueryCounter {
+  add(images: number): void;
 }
 
 export interface AttackContext<P> {
@@ -142,6 +156,13 @@ export interface AttackContext<P> {
   readonly dataset: { readonly name: string; readonly inputShape: readonly number[]; readonly numClasses: number };
   /** solver adapters (harness/solvers/) report each LP/MILP/SMT query here, so solver cost is counted like model queries */
   readonly solverCalls: SolverCallCounter;
+  /**
+   * Forward queries the plugin answered exactly without calling `model` (L0-TRE's incremental replay
+   * from cached activations): one per image whose logits (or hidden units) it computed so. They go into
+   * cost.forward like the model's own, so every plugin's queries count alike; queries that went through
+   * `model` are counted already and must not be reported again.
+   */
+  readonly offModelForward: QueryCounter;
   /** aborted when the chunk's time is up or the run is interrupted; long loops should check it */
   readonly signal: AbortSignal;
   /** whether the experiment asked for images (output.images): skip rendering PNGs otherwise */
@@ -167,13 +188,30 @@ export interface BoundClaim {
   condition?: string;
 }
 
+/**
+ * A further adversarial of the same sample beside the outcome's own (one per target class, say). The
+ * harness validates it exactly as it validates `adversarial` and records the verdict, not the pixels.
+ */
+export interface FurtherExample {
+  adversarial: Float32Array;
+  /** the class it must be labelled as; without one it must only leave the label */
+  target?: number;
+  /** a short word for the record, e.g. how it was found */
+  note?: string;
+}
+
 /** What a plugin reports per sample. The harness validates and times it; plugins never write files. */
 export type SampleOutcome = (
   | { status: 'adversarial'; index: number; adversarial: Float32Array; target?: number }
   | { status: 'not_found'; index: number }
   | { status: 'robust'; index: number; region: string }
   | { status: 'error' | 'timeout'; index: number; message: string }
-) & { details?: Record<string, unknown>; claims?: BoundClaim[] };
+) & {
+  details?: Record<string, unknown>;
+  claims?: BoundClaim[];
+  /** further adversarials; each one's verdict is recorded in `examples`, none changes `status` */
+  examples?: FurtherExample[];
+};
 
 export interface AttackPlugin<P = unknown> {
   readonly id: string;
@@ -205,4 +243,16 @@ export interface SampleRecordView {
   cost: { forward: number; gradient: number; solver_calls: number };
   claims: BoundClaim[];
   details: Record<string, unknown>;
+  /** the harness's verdicts on the outcome's further examples; absent when it gave none */
+  examples?: readonly ExampleVerdictView[];
+}
+
+/** One further example as recorded: only a `valid` one counts anywhere. */
+export interface ExampleVerdictView {
+  target: number | null;
+  valid: boolean;
+  prediction: number | null;
+  distances: { l0: number; l1: number; l2: number; linf: number } | null;
+  reason?: string;
+  note?: string;
 }

@@ -1,6 +1,7 @@
 // DeepXplore's params, with the defaults of its released MNIST runs (gen_diff.py <transformation> 1 0.1 10 <seeds> 50 0).
 import { z } from 'zod';
 import { criterionParams } from '../../metrics/coverage/criterion-params.js';
+import { OCCLUSION_POSITIONS } from './occlusion-window.js';
 import { TRANSFORMATIONS } from './transformations.js';
 
 export const params = z
@@ -20,6 +21,11 @@ export const params = z
     occlusion_row: z.number().int().nonnegative().default(0),
     occlusion_col: z.number().int().nonnegative().default(0),
     occlusion_size: z.number().int().positive().default(10),
+    /**
+     * `fixed` (the released code's): the square at (occlusion_row, occlusion_col); `gradient`: the
+     * square with the most |gradient| of the joint objective at the seed, chosen once per seed
+     */
+    occlusion_position: z.enum(OCCLUSION_POSITIONS).default('fixed'),
     blackout_size: z.number().int().positive().default(6),
   })
   .strict();

@@ -5,7 +5,9 @@
 // criterion the seed leaves uncovered on model m, drawn once per seed. Each step follows the
 // RMS-normalised gradient, projected by the transformation, and stops at the first input on which
 // the models disagree. Unlike the released code, the coverage table is the seed's own (records do
-// not depend on which samples share a chunk) and pixels stay in [0, 1].
+// not depend on which samples share a chunk) and pixels stay in [0, 1]. An occlusion square placed
+// by the gradient is chosen at the first step, from the seed's gradient, and then kept: one square
+// per seed, as with the fixed one.
 import { row, stack } from '../shared/batch.js';
 import { criterionFor } from '../../metrics/coverage/criteria.js';
 import { criterionSpec } from '../../metrics/coverage/criterion-params.js';
@@ -14,8 +16,9 @@ import { coverageDetails } from '../../metrics/coverage/generator-report.js';
 import type { LayerActivations } from '../../metrics/coverage/neuron-layout.js';
 import type { AttackContext, NeuronTerm, Rng, SampleInput, SampleOutcome } from '../../harness/types.js';
 import { rmsNormalized, stepClipped } from './normalize.js';
+import { heaviestWindow, type Window } from './occlusion-window.js';
 import type { DeepxploreParams } from './params.js';
-import { constrained } from './transformations.js';
+import { constrained, type TransformationSettings } from './transformations.js';
 
 interface Seed {
   sample: SampleInput;
@@ -27,6 +30,8 @@ interface Seed {
   seedHits: number[][];
   /** this seed's row in the activations its objective reads */
   row: number;
+  /** occlusion: the square's top-left corner, once placed */
+  occlusion?: Window;
 }
 
 /** A uniformly drawn item `hits` does not contain (any item when it contains all). */
@@ -35,6 +40,18 @@ function uncoveredTarget(criterion: CoverageCriterion, hits: readonly number[], 
   const open: number[] = [];
   for (let item = 0; item < criterion.items; item++) if (!covered.has(item)) open.push(item);
   return open.length > 0 ? open[rng.int(open.length)] : rng.int(criterion.items);
+}
+
+/** The transformation's settings for seed `s` at a step whose joint gradient is `total`. */
+function seedSettings(s: Seed, total: Float32Array, shape: readonly number[], p: DeepxploreParams): TransformationSettings {
+  if (p.transformation !== 'occlusion') return p;
+  s.occlusion ??= p.occlusion_position === 'gradient' ? heaviestWindow(total, shape, p.occlusion_size) : { row: p.occlusion_row, col: p.occlusion_col };
+  return { ...p, occlusion_row: s.occlusion.row, occlusion_col: s.occlusion.col };
+}
+
+/** Where the seed's occlusion square went, for its record. */
+function occlusionDetails(s: Seed): Record<string, unknown> {
+  return s.occlusion === undefined ? {} : { occlusion_at: [s.occlusion.row, s.occlusion.col] };
 }
 
 export async function* deepxploreSearch(ctx: AttackContext<DeepxploreParams>): AsyncGenerator<SampleOutcome> {
@@ -83,7 +100,8 @@ export async function* deepxploreSearch(ctx: AttackContext<DeepxploreParams>): A
         const g = row(gradient, n, size);
         for (let i = 0; i < size; i++) total[i] += g[i];
       }
-      s.x = stepClipped(s.x, constrained(rmsNormalized(total), models[0].inputShape, p, s.sample.rng), p.step);
+      const settings = seedSettings(s, total, models[0].inputShape, p);
+      s.x = stepClipped(s.x, constrained(rmsNormalized(total), models[0].inputShape, settings, s.sample.rng), p.step);
       s.iterations++;
     });
 
@@ -96,7 +114,7 @@ export async function* deepxploreSearch(ctx: AttackContext<DeepxploreParams>): A
         const outHits = criteria.map((c, m) => c.hits(outActs[m], n));
         const targetsHit = s.targets.filter((t, m) => outHits[m].includes(t)).length;
         const covered = new Set([...s.seedHits[0], ...outHits[0]]).size;
-        const details = { iterations: s.iterations, predictions, ...coverageDetails(criteria[0], s.seedHits[0], outHits[0], { covered, targets: models.length, targetsHit }) };
+        const details = { iterations: s.iterations, predictions, ...occlusionDetails(s), ...coverageDetails(criteria[0], s.seedHits[0], outHits[0], { covered, targets: models.length, targetsHit }) };
         yield predictions[0] !== s.sample.label
           ? { status: 'adversarial', index: s.sample.index, adversarial: s.x, details }
           : { status: 'not_found', index: s.sample.index, details: { ...details, difference_on_others: true } };
@@ -110,6 +128,6 @@ export async function* deepxploreSearch(ctx: AttackContext<DeepxploreParams>): A
     }
   }
   for (const s of active) {
-    yield { status: 'not_found', index: s.sample.index, details: { iterations: s.iterations, ...coverageDetails(criteria[0], s.seedHits[0], undefined, { covered: s.seedHits[0].length, targets: models.length, targetsHit: 0 }) } };
+    yield { status: 'not_found', index: s.sample.index, details: { iterations: s.iterations, ...occlusionDetails(s), ...coverageDetails(criteria[0], s.seedHits[0], undefined, { covered: s.seedHits[0].length, targets: models.length, targetsHit: 0 }) } };
   }
 }

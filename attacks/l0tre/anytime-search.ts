@@ -123,5 +123,5 @@ function applyStage(b: SampleBounds, sample: ScanSample, scan: SubspaceScan, upp
   } else {
     return undefined;
   }
-  return { t, lower: b.lower, upper: b.upper ?? null, subspaces: scan.subspaces, queries: scan.queries, complete: scan.complete, flipped: scan.flip !== undefined, found };
+  return { t, lower: b.lower, upper: b.upper ?? null, subspaces: scan.subspaces, queries: scan.queries, replayed: scan.replayed, complete: scan.complete, flipped: scan.flip !== undefined, found };
 }

@@ -23,6 +23,8 @@ export interface StageReport {
   subspaces: number;
   /** perturbed inputs evaluated by the subspace search */
   queries: number;
+  /** of them, answered by the receptive-field evaluator's replay; the rest by the model */
+  replayed: number;
   complete: boolean;
   /** a t-pixel grid point changes the label: R = t */
   flipped: boolean;

@@ -4,7 +4,10 @@
 // of every sample is replayed for t = 1, 2, … and kept as a new test when it switches on a unit no
 // test has: so each unit gets a test at the smallest L0 distance from the set that reaches it (first
 // in enumeration order among equals).
-import type { ModelHandle } from '../../harness/types.js';
+//
+// Every replay is a forward query answered without the model: each is reported to the harness
+// (`offModel`, ctx.offModelForward). The samples' own traces are not: the model evaluated them already.
+import type { ModelHandle, QueryCounter } from '../../harness/types.js';
 import { binomial, gridPoints } from './grid-points.js';
 import { denseTail, trace, type LayerStack, type Trace } from './layer-stack.js';
 import { replayChange } from './spatial-replay.js';
@@ -30,6 +33,8 @@ export interface CoverageRow {
 export interface CoverageResult {
   /** per sample: the tests generated from it */
   tests: GeneratedTest[][];
+  /** per sample: its grid changes replayed */
+  replays: number[];
   neurons: number;
   /** units the samples themselves switch on */
   before: number;
@@ -44,6 +49,8 @@ export interface CoverageOptions {
   grid: Float32Array;
   tMax: number;
   model: ModelHandle;
+  /** where replays are counted as forward queries */
+  offModel: QueryCounter;
   /** asked every few hundred replays; once true, stays true */
   stop(): boolean;
 }
@@ -108,6 +115,7 @@ export async function generateTests(stack: LayerStack, samples: readonly { x: Fl
   const candidates: { sample: number; test: GeneratedTest }[] = [];
   let complete = true;
   let replays = 0;
+  const replaysOf = samples.map(() => 0);
   const n = samples[0]?.x.length ?? 0;
   for (let t = 1; t <= options.tMax && count < units.total && complete && binomial(n, t) > 0; t++) {
     for (let s = 0; s < samples.length && complete && count < units.total; s++) {
@@ -122,6 +130,8 @@ export async function generateTests(stack: LayerStack, samples: readonly { x: Fl
             break;
           }
         }
+        replaysOf[s]++;
+        options.offModel.add(1);
         const newly: number[] = [];
         const { dz } = replayChange(stack, base, point.pixels, point.values, 0, t, (l, patch) => {
           const at = units.conv.get(l);
@@ -152,7 +162,7 @@ export async function generateTests(stack: LayerStack, samples: readonly { x: Fl
     if (complete) rows.push(row(t, tests.reduce((sum, list) => sum + list.length, 0)));
   }
   await confirmPredictions(candidates, samples, options.model);
-  return { tests, neurons: units.total, before, after: count, rows, complete };
+  return { tests, replays: replaysOf, neurons: units.total, before, after: count, rows, complete };
 }
 
 /** The model, not float64 replay, has the last word on the label of a test that looks misclassified. */

@@ -11,7 +11,7 @@ export const l0treParams = z
     batch_size: z.number().int().positive().default(4096),
     /** anytime budget in seconds per sample, pooled over the chunk: the search stops there and reports the bounds reached */
     time_budget_s: z.number().positive().default(30),
-    /** samples searched together: the set T0 of the paper (anytime.csv covers one chunk) */
+    /** samples searched together: the set T0 of the paper (each chunk has its own rows in anytime.csv) */
     chunk_size: z.number().int().positive().default(1000),
     /** how perturbed inputs are evaluated: incrementally from cached activations where the network allows it, or by the model */
     evaluator: z.enum(['auto', 'model', 'receptive-field']).default('auto'),

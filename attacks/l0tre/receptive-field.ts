@@ -9,9 +9,12 @@
 //
 // The arithmetic is float64 and the model's is float32: where the two best logits are too close for
 // that to be sure, the query is re-evaluated by the model itself, whose answer decides.
-import type { ModelHandle } from '../../harness/types.js';
+//
+// Replayed queries bypass the model handle, so they are reported to the harness (`offModel`), which
+// counts them in cost.forward like the model's own: either evaluator costs the same queries.
+import type { ModelHandle, QueryCounter } from '../../harness/types.js';
 import { ChangeBatch } from './change-batch.js';
-import { modelEvaluator, type LogitEvaluator } from './evaluator.js';
+import { modelEvaluator, type EvaluatedBatch, type LogitEvaluator } from './evaluator.js';
 import { denseTail, trace, type LayerStack } from './layer-stack.js';
 import { overlaps, replayChange, replaySingle, superpose, type ReplayBase, type SingleReplay } from './spatial-replay.js';
 
@@ -34,13 +37,16 @@ export class ReceptiveFieldEvaluator implements LogitEvaluator {
     private readonly stack: LayerStack,
     model: ModelHandle,
     private readonly originals: readonly Float32Array[],
+    /** where replayed queries are counted (the harness's ctx.offModelForward) */
+    private readonly offModel: QueryCounter,
   ) {
     this.fallback = modelEvaluator(model, originals);
   }
 
-  async logits(batch: ChangeBatch): Promise<Float32Array> {
+  async evaluate(batch: ChangeBatch): Promise<EvaluatedBatch> {
     const classes = this.stack.dense[this.stack.dense.length - 1].units;
     const out = new Float32Array(batch.size * classes);
+    const replayed = new Uint8Array(batch.size).fill(1);
     const unsure: number[] = [];
     const width = batch.width;
     for (let q = 0; q < batch.size; q++) {
@@ -54,15 +60,17 @@ export class ReceptiveFieldEvaluator implements LogitEvaluator {
       out.set(logits, q * classes);
       if (unsureArgmax(logits)) unsure.push(q);
     }
+    for (const q of unsure) replayed[q] = 0;
+    this.offModel.add(batch.size - unsure.length);
     // a scan is many batches in a row: let timers (the runner's deadline, Ctrl-C) run between them
     await new Promise((resolve) => setImmediate(resolve));
     if (unsure.length > 0) {
       this.rechecked += unsure.length;
       const recheck = this.subBatch(batch, unsure);
-      const exact = await this.fallback.logits(recheck);
+      const { logits: exact } = await this.fallback.evaluate(recheck);
       unsure.forEach((q, k) => out.set(exact.subarray(k * classes, (k + 1) * classes), q * classes));
     }
-    return out;
+    return { logits: out, replayed };
   }
 
   release(slot: number): void {

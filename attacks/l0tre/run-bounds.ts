@@ -1,9 +1,10 @@
 // The bounds mode of the plugin: the anytime search of every sample of the chunk, its outcomes and
-// claims, and the chunk's anytime curve and saliency maps.
+// claims, and the chunk's anytime curve (its rows of the job's anytime.csv, and a plot) and saliency maps.
 import type { AttackContext, BoundClaim, SampleOutcome } from '../../harness/types.js';
 import { stack } from '../shared/batch.js';
 import { anytimePlot, anytimeRow, type AnytimeRow } from './anytime-report.js';
 import { anytimeSearch, feasibleTMax, type Settled } from './anytime-search.js';
+import { CHUNK_COLUMN, chunkLabel } from './chunk-label.js';
 import { gridCondition, gridName, gridValues } from './grid.js';
 import type { L0treParams } from './params.js';
 import { saliencyImage } from './saliency.js';
@@ -18,7 +19,7 @@ export async function* runBounds(ctx: AttackContext<L0treParams>): AsyncGenerato
   const grid = gridValues(p.grid);
   const baseLogits = await model.predict(stack(samples.map((s) => s.x), model.inputSize));
   const scanSamples: ScanSample[] = samples.map((s, slot) => ({ slot, x: s.x, label: s.label, baseLogit: baseLogits[slot * model.numClasses + s.label] }));
-  const evaluator = await selectEvaluator(p.evaluator, model, samples.map((s) => s.x), baseLogits, ctx.log);
+  const evaluator = await selectEvaluator(p.evaluator, model, samples.map((s) => s.x), baseLogits, ctx.offModelForward, ctx.log);
   const rows: AnytimeRow[] = [];
   const tMax = feasibleTMax(p.t_max, model.inputSize);
   if (tMax < p.t_max) ctx.log(`l0tre: searching t ≤ ${tMax} only: the subspaces of t = ${tMax + 1} do not fit in memory`);
@@ -68,7 +69,8 @@ export async function* runBounds(ctx: AttackContext<L0treParams>): AsyncGenerato
     if (held !== undefined) yield held;
     held = outcome(settled);
   }
-  ctx.artifact({ kind: 'csv', name: 'anytime.csv', rows: rows.map((r) => ({ ...r })) });
-  if (ctx.images && rows.length > 0) ctx.artifact(anytimePlot('anytime.png', rows));
+  const chunk = chunkLabel(samples);
+  ctx.artifact({ kind: 'csv', name: 'anytime.csv', rows: rows.map((r) => ({ ...r, [CHUNK_COLUMN]: chunk })), chunkColumn: CHUNK_COLUMN });
+  if (ctx.images && rows.length > 0) ctx.artifact(anytimePlot(`anytime-${samples[0].index}.png`, rows));
   if (held !== undefined) yield held;
 }

@@ -1,7 +1,7 @@
 // Picks how a chunk's perturbed inputs are evaluated. The receptive-field evaluator is used only when
 // the network reads as a layer stack whose logits agree with the model's on the chunk's first samples;
 // 'auto' falls back to the model (and says why), an explicit choice fails instead.
-import type { ModelHandle } from '../../harness/types.js';
+import type { ModelHandle, QueryCounter } from '../../harness/types.js';
 import { modelEvaluator, type LogitEvaluator } from './evaluator.js';
 import { readLayerStack, trace, type LayerStack } from './layer-stack.js';
 import { layersModelOf } from './layers-model.js';
@@ -40,11 +40,13 @@ export async function selectEvaluator(
   model: ModelHandle,
   originals: readonly Float32Array[],
   baseLogits: Float32Array,
+  /** the harness's count of queries answered without the model (ctx.offModelForward) */
+  offModel: QueryCounter,
   log: (message: string) => void,
 ): Promise<LogitEvaluator> {
   if (choice === 'model') return modelEvaluator(model, originals);
   const stack = await verifiedLayerStack(model, originals, baseLogits);
-  if (!('unsupported' in stack)) return new ReceptiveFieldEvaluator(stack, model, originals);
+  if (!('unsupported' in stack)) return new ReceptiveFieldEvaluator(stack, model, originals, offModel);
   if (choice === 'receptive-field') throw new Error(`the receptive-field evaluator cannot run on ${model.name}: ${stack.unsupported}`);
   log(`l0tre: evaluating perturbations with the model (${stack.unsupported})`);
   return modelEvaluator(model, originals);

@@ -31,6 +31,8 @@ export interface SubspaceScan {
   subspaces: number;
   /** perturbed inputs evaluated */
   queries: number;
+  /** of them, answered by replay rather than by the model */
+  replayed: number;
   /** per subspace: its t pixels */
   pixels: Int32Array;
   /** per subspace: base logit − lowest logit of the label over its grid points (≥ 0 is not guaranteed: no point is the original) */
@@ -69,6 +71,7 @@ export async function scanSubspaces(samples: readonly ScanSample[], options: Sca
     t,
     subspaces: 0,
     queries: 0,
+    replayed: 0,
     pixels: new Int32Array(count * t),
     drop: new Float32Array(count).fill(Number.NEGATIVE_INFINITY),
     worst: new Float32Array(count * t),
@@ -81,11 +84,12 @@ export async function scanSubspaces(samples: readonly ScanSample[], options: Sca
 
   const flush = async (): Promise<void> => {
     if (batch.size === 0) return;
-    const logits = await evaluator.logits(batch);
+    const { logits, replayed } = await evaluator.evaluate(batch);
     for (let q = 0; q < batch.size; q++) {
       const { sample, subspace, last } = pending[q];
       const scan = scans[sample];
       scan.queries++;
+      scan.replayed += replayed[q];
       if (scan.flip !== undefined && !options.scanAfterFlip) continue;
       if (last) scan.subspaces = subspace + 1;
       const { label, baseLogit } = samples[sample];

@@ -1,19 +1,13 @@
 // The paper's robustness measures as leaderboard columns (its equation 3): adversarial frequency
 // φ(δ) = P(ρ ≤ δ) in %, and severity μ(δ) = E[ρ | ρ ≤ δ], ρ the L1 of the closest adversarial found.
-// Over attacked (not skipped) samples; a sample with no reported adversarial has ρ = ∞.
+// Over attacked (not skipped) samples; a sample with no validated adversarial has ρ = ∞.
 import type { SampleRecordView } from '../../harness/types.js';
 import type { MinimalLpParams } from './params.js';
 
-interface TargetDetail {
-  target: number;
-  adversarial_l1: number | null;
-  checked: boolean;
-}
-
 /**
- * Untargeted ρ is the harness-validated adversarial's L1. Per target (target: each), the record holds
- * one validated adversarial; the others come from details, where only those the model's own float32
- * prediction confirmed count, and none from a record whose claimed adversarial failed validation.
+ * ρ is always an L1 the harness measured on an adversarial it validated. Untargeted, the record's own
+ * adversarial; per target (target: each), the record's own for its class and the further examples the
+ * harness validated for the others. Each example stands on its own verdict.
  */
 export function frequencyColumns(records: readonly SampleRecordView[], p: MinimalLpParams): Record<string, string | number> {
   const attacked = records.filter((r) => r.status !== 'skipped');
@@ -21,13 +15,14 @@ export function frequencyColumns(records: readonly SampleRecordView[], p: Minima
   addColumns(columns, '', attacked.map(validatedL1), p.deltas);
   if (p.target === 'each') {
     const classes = new Set<number>();
-    for (const r of attacked) for (const d of targetDetails(r)) classes.add(d.target);
+    for (const r of attacked) for (const target of targetsSearched(r)) classes.add(target);
     for (const target of [...classes].sort((a, b) => a - b)) {
       const eligible = attacked.filter((r) => r.label !== target);
       addColumns(columns, `_t${target}`, eligible.map((r) => targetL1(r, target)), p.deltas);
     }
   }
-  columns.complete_pct = attacked.length === 0 ? '' : round((100 * attacked.filter((r) => r.details.complete === true).length) / attacked.length, 2);
+  columns.complete_pct = share(attacked, (r) => r.details.complete === true);
+  columns.exact_pct = share(attacked, provenMinimal);
   columns.mean_lps = attacked.length === 0 ? '' : round(attacked.reduce((a, r) => a + (typeof r.details.lps_solved === 'number' ? r.details.lps_solved : 0), 0) / attacked.length, 2);
   return columns;
 }
@@ -40,24 +35,37 @@ function addColumns(columns: Record<string, string | number>, suffix: string, rh
   }
 }
 
+function share(records: readonly SampleRecordView[], counts: (r: SampleRecordView) => boolean): number | '' {
+  return records.length === 0 ? '' : round((100 * records.filter(counts).length) / records.length, 2);
+}
+
 function validatedL1(record: SampleRecordView): number {
   return record.status === 'adversarial' && record.distances !== null ? record.distances.l1 : Infinity;
 }
 
-function targetL1(record: SampleRecordView, target: number): number {
-  if (record.status === 'adversarial' && record.target === target) return validatedL1(record);
-  if (record.status === 'invalid') return Infinity;
-  const detail = targetDetails(record).find((d) => d.target === target);
-  return detail !== undefined && detail.checked && detail.adversarial_l1 !== null ? detail.adversarial_l1 : Infinity;
+/**
+ * The record's ρ is the minimum (up to the cost of the margin κ) when the search proved its minimum and
+ * float32 rejected no class: the class attaining the minimum was then polished, confirmed and reported
+ * or beaten by a closer polished point. Otherwise ρ is an upper bound.
+ */
+function provenMinimal(record: SampleRecordView): boolean {
+  return record.status === 'adversarial' && record.details.min_l1_exact === true && record.details.float32_rejected === undefined;
 }
 
-function targetDetails(record: SampleRecordView): TargetDetail[] {
+function targetL1(record: SampleRecordView, target: number): number {
+  if (record.status === 'adversarial' && record.target === target) return validatedL1(record);
+  const example = (record.examples ?? []).find((e) => e.valid && e.target === target && e.distances !== null);
+  return example?.distances?.l1 ?? Infinity;
+}
+
+/** The classes the plugin searched for this sample (details.targets), whether or not it found one. */
+function targetsSearched(record: SampleRecordView): number[] {
   const targets = record.details.targets;
   if (!Array.isArray(targets)) return [];
-  return targets.filter(
-    (d): d is TargetDetail =>
-      typeof d === 'object' && d !== null && typeof (d as TargetDetail).target === 'number' && typeof (d as TargetDetail).checked === 'boolean',
-  );
+  return targets.flatMap((d: unknown) => {
+    const target = typeof d === 'object' && d !== null ? (d as { target?: unknown }).target : undefined;
+    return typeof target === 'number' ? [target] : [];
+  });
 }
 
 function round(value: number, digits: number): number {

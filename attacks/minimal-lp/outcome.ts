@@ -1,5 +1,5 @@
-// What a finished search says about a sample: the adversarial to report, the bounds it proves
-// (claims) and the per-target numbers (details) the leaderboard's frequency and severity read.
+// What a finished search says about a sample: the adversarial to report, the other classes' adversarials
+// for the harness to validate (examples), the bounds it proves (claims) and the per-target numbers (details).
 import type { BoundClaim, SampleOutcome } from '../../harness/types.js';
 import type { Candidate } from './polish.js';
 import type { MinimalLpParams } from './params.js';
@@ -84,7 +84,20 @@ export function outcomeOf(search: SampleSearch): SampleOutcome {
   };
   const claims = claimsOf(search, proves, exact, minimum);
   if (chosen !== undefined) {
-    return { status: 'adversarial', index: search.index, adversarial: chosen.adversarial, ...(search.shared ? {} : { target: chosen.target }), details, claims };
+    // every other class's adversarial goes to the harness too: the per-class columns count only its verdicts
+    const examples = [...search.accepted.values()]
+      .filter((c) => c !== chosen)
+      .sort((a, b) => a.target - b.target)
+      .map((c) => ({ adversarial: c.adversarial, target: c.target }));
+    return {
+      status: 'adversarial',
+      index: search.index,
+      adversarial: chosen.adversarial,
+      ...(search.shared ? {} : { target: chosen.target }),
+      details,
+      claims,
+      ...(examples.length > 0 ? { examples } : {}),
+    };
   }
   if (proves && minimum > exact) return { status: 'robust', index: search.index, region: `L1 ≤ ${exact}`, details, claims };
   return { status: 'not_found', index: search.index, details, claims };

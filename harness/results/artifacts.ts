@@ -1,6 +1,7 @@
 // Writes the files plugins hand over (they never touch the disk): <run>/artifacts/<job>/<name>.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import sharp from 'sharp';
 import type { Artifact } from '../types.js';
@@ -18,7 +19,8 @@ export class ArtifactWriter {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, name);
     if (artifact.kind === 'csv') {
-      writeFileSync(file, stringify(artifact.rows, { header: true }));
+      const earlier = artifact.chunkColumn === undefined ? [] : otherChunks(file, artifact.chunkColumn, artifact.rows);
+      writeFileSync(file, stringify([...earlier, ...artifact.rows], { header: true }));
       return;
     }
     const { width, height, channels, pixels } = artifact;
@@ -32,4 +34,12 @@ export class ArtifactWriter {
     this.pending = [];
     await Promise.all(pending);
   }
+}
+
+/** The rows of `file` (if it has `column`) that belong to chunks other than those of `rows`. */
+function otherChunks(file: string, column: string, rows: readonly Record<string, string | number>[]): Record<string, string>[] {
+  if (!existsSync(file)) return [];
+  const mine = new Set(rows.map((r) => String(r[column])));
+  const earlier = parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
+  return earlier.filter((r) => column in r && !mine.has(r[column]));
 }

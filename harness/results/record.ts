@@ -7,7 +7,7 @@ export const RESULTS_CONTRACT = 'gauntlet-results/v1';
 export type RecordStatus = 'adversarial' | 'not_found' | 'robust' | 'invalid' | 'error' | 'timeout' | 'skipped';
 
 export interface SampleCost {
-  /** images passed forward through the model (a batch of n counts n) */
+  /** images whose logits were computed (a batch of n counts n): through the model, or exactly without it (AttackContext.offModelForward) */
   forward: number;
   /** images whose input gradient was computed */
   gradient: number;
@@ -39,6 +39,24 @@ export interface SampleRecord {
   /** the plugin's bounds on every adversarial of this sample (checked by the claims ledger) */
   claims: BoundClaim[];
   details: Record<string, unknown>;
+  /** the harness's verdicts on the plugin's further adversarials of this sample; absent when it gave none */
+  examples?: ExampleRecord[];
+}
+
+/**
+ * A further adversarial of the sample, validated like the record's own but kept without its pixels.
+ * It never changes the record's `status`; only a `valid` one may count anywhere.
+ */
+export interface ExampleRecord {
+  target: number | null;
+  valid: boolean;
+  /** the model's label for it; null when it could not be classified (wrong length, not finite) */
+  prediction: number | null;
+  distances: Distances | null;
+  /** why it is invalid; absent when valid */
+  reason?: string;
+  /** the plugin's note, when it gave one */
+  note?: string;
 }
 
 /** Float32 values survive a JSON round trip exactly with 9 significant digits; shorter text than doubles. */

@@ -9,7 +9,8 @@ export const DEFAULT_NC_THRESHOLD = 0.75;
 
 export function criterionParams(ncThreshold: number) {
   return {
-    criterion: z.enum(CRITERIA).default('nc'),
+    /** the criterion steering the search and recorded: nc | kmnc | nbc | snac | tknc */
+    coverage: z.enum(CRITERIA).default('nc'),
     /** NC: scaled value a neuron must exceed */
     threshold: z.number().min(0).lt(1).default(ncThreshold),
     /** KMNC: sections per neuron (DeepGauge uses 10 and 1000) */
@@ -20,14 +21,14 @@ export function criterionParams(ncThreshold: number) {
 }
 
 export interface CriterionParams {
-  criterion: CriterionSpec['name'];
+  coverage: CriterionSpec['name'];
   threshold: number;
   sections: number;
   top_k: number;
 }
 
 export function criterionSpec(p: CriterionParams): CriterionSpec {
-  switch (p.criterion) {
+  switch (p.coverage) {
     case 'nc':
       return { name: 'nc', threshold: p.threshold };
     case 'kmnc':

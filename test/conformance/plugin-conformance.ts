@@ -136,16 +136,20 @@ async function claimProblems(
   phase: string,
 ): Promise<string[]> {
   const byIndexMap = new Map(samples.map((s) => [s.index, s]));
+  // the outcome's own adversarial and its further examples alike
   const claimed = outcomes.flatMap((o) => {
     const s = byIndexMap.get(o.index);
-    return o.status === 'adversarial' && s !== undefined && o.adversarial instanceof Float32Array ? [{ o, s }] : [];
+    if (s === undefined) return [];
+    const own = o.status === 'adversarial' && o.adversarial instanceof Float32Array ? [{ o, s, what: 'claimed adversarial', adversarial: o.adversarial, target: o.target }] : [];
+    const further = (o.examples ?? []).map((e, k) => ({ o, s, what: `further example ${k}`, adversarial: e.adversarial, target: e.target }));
+    return [...own, ...further];
   });
   const verdicts = await validateClaims(
     model,
-    claimed.map(({ o, s }) => ({ original: s.x, adversarial: o.adversarial, label: s.label, target: o.target })),
+    claimed.map(({ s, adversarial, target }) => ({ original: s.x, adversarial, label: s.label, target })),
     threat,
   );
-  return verdicts.flatMap((v, k) => (v.valid ? [] : [`${phase}: sample ${claimed[k].o.index}: claimed adversarial is invalid: ${v.reason}`]));
+  return verdicts.flatMap((v, k) => (v.valid ? [] : [`${phase}: sample ${claimed[k].o.index}: ${claimed[k].what} is invalid: ${v.reason}`]));
 }
 
 /** After an abort a plugin stops in time, still answers every sample, and reports as finished only what it finished. */

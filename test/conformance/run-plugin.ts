@@ -60,6 +60,7 @@ export async function runPlugin(run: PluginRun): Promise<SampleOutcome[]> {
       dataset: { name: 'test', inputShape: run.model.inputShape, numClasses: run.model.numClasses },
       signal,
       solverCalls: { add: () => undefined },
+      offModelForward: { add: () => undefined },
       images: false,
       artifact: () => undefined,
       log: () => undefined,

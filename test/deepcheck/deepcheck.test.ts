@@ -166,6 +166,7 @@ describe('importance and search order', () => {
       samples: [{ ...sample, prediction: 0, rng: createRng(0) }],
       dataset: { name: 'test', inputShape: [2, 3, 1], numClasses: 2 },
       solverCalls: { add: () => undefined },
+      offModelForward: { add: () => undefined },
       signal: new AbortController().signal,
       images: true,
       artifact: (a) => artifacts.push(a),

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { deepxplore } from '../../attacks/deepxplore/index.js';
 import { rmsNormalized, stepClipped } from '../../attacks/deepxplore/normalize.js';
+import { heaviestWindow } from '../../attacks/deepxplore/occlusion-window.js';
 import { constrained, type TransformationSettings } from '../../attacks/deepxplore/transformations.js';
 import { loadDataset } from '../../harness/data/dataset.js';
 import { selectBackend } from '../../harness/engine/backend.js';
@@ -11,6 +12,7 @@ import { createRng } from '../../harness/rng.js';
 import type { ModelHandle, SampleOutcome } from '../../harness/types.js';
 import { validateClaims } from '../../harness/validate.js';
 import { coverageOf } from '../../metrics/coverage/coverage-of.js';
+import { linearModel } from '../helpers/linear-model.js';
 
 const settings = (transformation: TransformationSettings['transformation']): TransformationSettings => ({
   transformation,
@@ -51,10 +53,68 @@ describe('transformations', () => {
     expect(darkened).toBeGreaterThan(0);
   });
 
+  it('finds the window with the most |gradient|, channels summed, clamped to the image', () => {
+    // 6×6×2: the mass sits in rows 3–4, columns 2–3 (of either sign, on either channel)
+    const g = new Float32Array(72).fill(1 / 64); // dyadic values: the equal windows of side 3 tie exactly
+    for (const [r, c, k, v] of [[3, 2, 0, -1], [3, 3, 1, 1], [4, 2, 1, -0.5], [4, 3, 0, 0.5]]) g[(r * 6 + c) * 2 + k] = v;
+    expect(heaviestWindow(g, [6, 6, 2], 2)).toEqual({ row: 3, col: 2 });
+    expect(heaviestWindow(g, [6, 6, 2], 3)).toEqual({ row: 2, col: 1 });
+    expect(heaviestWindow(g, [6, 6, 2], 10)).toEqual({ row: 0, col: 0 });
+    expect(heaviestWindow(new Float32Array(72), [6, 6, 2], 2)).toEqual({ row: 0, col: 0 });
+  });
+
   it('normalises by the RMS and clips each step to [0, 1]', () => {
     const g = rmsNormalized(Float32Array.from([3, -4]));
     expect(Math.sqrt((g[0] ** 2 + g[1] ** 2) / 2)).toBeCloseTo(1, 4);
     expect(Array.from(stepClipped(Float32Array.from([0.5, 0.5, 0.9]), Float32Array.from([1, -1, 1]), 0.7))).toEqual([1, 0, 1]);
+  });
+});
+
+describe('occlusion placed by the gradient', () => {
+  // 6×6 inputs at 0.5. The attacked model's class 0 weighs rows 3–4, columns 2–3 by 1 and every other
+  // pixel by 0.1, so the joint gradient −∇z₀[0] has its mass in that window; the other model's label
+  // is fixed by its bias. Darkening that window flips the attacked model; darkening the corner does not.
+  const WINDOW = [20, 21, 26, 27];
+  const w0 = Array.from({ length: 36 }, (_, i) => (WINDOW.includes(i) ? 1 : 0.1));
+  const models = [
+    linearModel({ name: 'attacked', weights: [w0, new Array<number>(36).fill(0)], bias: [0, 3], inputShape: [6, 6, 1] }),
+    linearModel({ name: 'other', weights: [new Array<number>(36).fill(0), new Array<number>(36).fill(0)], bias: [1, 0], inputShape: [6, 6, 1] }),
+  ];
+  const seed = { index: 0, x: new Float32Array(36).fill(0.5), label: 0 };
+
+  async function run(params: Record<string, unknown>): Promise<SampleOutcome> {
+    const ctx = {
+      params: deepxplore.params.parse({ transformation: 'occlusion', occlusion_size: 2, weight_nc: 0, iterations: 3, ...params }),
+      model: models[0],
+      models,
+      samples: [{ ...seed, prediction: 0, rng: createRng('occlusion') }],
+      dataset: { name: 'hand', inputShape: [6, 6, 1], numClasses: 2 },
+      signal: new AbortController().signal,
+      solverCalls: { add: () => undefined },
+      offModelForward: { add: () => undefined },
+      images: false,
+      artifact: () => undefined,
+      log: () => undefined,
+    };
+    const outcomes: SampleOutcome[] = [];
+    for await (const outcome of deepxplore.run(ctx)) outcomes.push(outcome);
+    expect(outcomes).toHaveLength(1);
+    return outcomes[0];
+  }
+
+  it('lands the square on the window with the gradient mass, and only there', async () => {
+    const outcome = await run({ occlusion_position: 'gradient' });
+    expect(outcome).toMatchObject({ status: 'adversarial', details: { iterations: 1, occlusion_at: [3, 2], predictions: [1, 0] } });
+    if (outcome.status !== 'adversarial') return;
+    const changed = Array.from(outcome.adversarial.keys()).filter((i) => outcome.adversarial[i] !== 0.5);
+    expect(changed).toEqual(WINDOW);
+    for (const i of changed) expect(outcome.adversarial[i]).toBe(0);
+  });
+
+  it('keeps the released code\'s fixed square by default', async () => {
+    expect(deepxplore.params.parse({})).toMatchObject({ occlusion_position: 'fixed' });
+    expect(await run({})).toMatchObject({ status: 'not_found', details: { iterations: 3, occlusion_at: [0, 0] } });
+    expect(await run({ occlusion_row: 3, occlusion_col: 2 })).toMatchObject({ status: 'adversarial', details: { occlusion_at: [3, 2] } });
   });
 });
 
@@ -84,6 +144,7 @@ describe('deepxplore on LeNet-1 (attacked), LeNet-4 and LeNet-5', () => {
       dataset: { name: 'mnist', inputShape: [28, 28, 1], numClasses: 10 },
       signal,
       solverCalls: { add: () => undefined },
+      offModelForward: { add: () => undefined },
       images: false,
       artifact: () => undefined,
       log: () => undefined,
@@ -96,12 +157,12 @@ describe('deepxplore on LeNet-1 (attacked), LeNet-4 and LeNet-5', () => {
     expect(deepxplore.kind).toBe('testgen');
     expect(deepxplore.needs).toEqual(['gradients', 'several-models']);
     expect(deepxplore.threat(deepxplore.params.parse({}))).toEqual({ norm: 'unbounded' });
-    expect(deepxplore.params.parse({})).toMatchObject({ criterion: 'nc', threshold: 0, weight_diff: 1, weight_nc: 0.1, step: 10, iterations: 50 });
+    expect(deepxplore.params.parse({})).toMatchObject({ coverage: 'nc', threshold: 0, weight_diff: 1, weight_nc: 0.1, step: 10, iterations: 50 });
   });
 
   // NC at DeepXplore's threshold 0 is full on LeNet-1's 26 neurons with the seeds alone: use 0.75.
   it.each(['nc', 'snac'] as const)('finds validated difference-inducing inputs that raise %s coverage, the same twice', async (criterion) => {
-    const params = { criterion, threshold: 0.75, transformation: 'light' };
+    const params = { coverage: criterion, threshold: 0.75, transformation: 'light' };
     const outcomes = await run(params);
     expect(outcomes.map((o) => o.index)).toEqual(seeds.map((s) => s.index));
     const found = outcomes.flatMap((o) => (o.status === 'adversarial' ? [o] : []));
@@ -131,7 +192,7 @@ describe('deepxplore on LeNet-1 (attacked), LeNet-4 and LeNet-5', () => {
   it('answers every seed with a timeout once aborted', async () => {
     const aborted = new AbortController();
     aborted.abort();
-    const outcomes = await run({ criterion: 'kmnc', transformation: 'blackout' }, aborted.signal);
+    const outcomes = await run({ coverage: 'kmnc', transformation: 'blackout' }, aborted.signal);
     expect(outcomes).toHaveLength(seeds.length);
     expect(outcomes.every((o) => o.status === 'timeout' || (o.status === 'not_found' && o.details?.already_differ === true))).toBe(true);
   });

@@ -77,7 +77,7 @@ describe('dlfuzz on LeNet-1', () => {
   it('declares what it is and parses its defaults', () => {
     expect(dlfuzz.kind).toBe('testgen');
     expect(dlfuzz.needs).toEqual(['gradients']);
-    expect(dlfuzz.params.parse({})).toMatchObject({ criterion: 'nc', threshold: 0.5, strategy: 'top-weight', neurons: 5, iterations: 5, step: 0.02 });
+    expect(dlfuzz.params.parse({})).toMatchObject({ coverage: 'nc', threshold: 0.5, strategy: 'top-weight', neurons: 5, iterations: 5, step: 0.02 });
   });
 
   // The boundary criteria's corners lie beyond the training range: at the default step and weights the
@@ -90,7 +90,7 @@ describe('dlfuzz on LeNet-1', () => {
     ['nbc', boundary],
     ['snac', boundary],
   ])('with %s: validated adversarials, coverage raised by the search, the same twice', async (criterion, settings) => {
-    const params = { criterion, ...settings };
+    const params = { coverage: criterion, ...settings };
     const outcomes = await run(params);
     expect(outcomes.map((o) => o.index)).toEqual(seeds.map((s) => s.index));
     const found = outcomes.flatMap((o) => (o.status === 'adversarial' ? [o] : []));

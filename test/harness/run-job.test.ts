@@ -106,6 +106,50 @@ describe('runJob', () => {
     expect(byIndex.get(2)?.message).toMatch(/outside \[0, 1\]/);
   });
 
+  it('validates further examples like the main claim, records their verdicts without pixels, and leaves the status alone', async () => {
+    const out = await records(
+      plugin(async function* (ctx) {
+        for (const s of ctx.samples) {
+          const examples = [
+            { adversarial: flip(s.x), target: 1 - s.label, note: 'crossed' },
+            { adversarial: Float32Array.from(s.x), target: 1 - s.label }, // unchanged: still the label
+          ];
+          // sample 0: a genuine main claim; 1: a forged one; 2: nothing found, but further examples
+          if (s.index === 0) yield { status: 'adversarial', index: s.index, adversarial: flip(s.x), examples };
+          else if (s.index === 1) yield { status: 'adversarial', index: s.index, adversarial: Float32Array.from(s.x), examples };
+          else yield { status: 'not_found', index: s.index, examples: [examples[1], { adversarial: Float32Array.from([0.5, 0.5, 0.5]) }] };
+        }
+      }),
+    );
+    const byIndex = new Map(out.map((r) => [r.index, r]));
+    const valid = { target: 1, valid: true, prediction: 1, distances: expect.objectContaining({ l0: 2 }), note: 'crossed' };
+    const unchanged = { target: 1, valid: false, prediction: 0, distances: expect.objectContaining({ l1: 0 }), reason: 'model predicts 0, the true label' };
+    expect(byIndex.get(0)).toMatchObject({ status: 'adversarial', examples: [valid, unchanged] });
+    expect(byIndex.get(0)?.examples?.[0].distances?.linf).toBeCloseTo(0.31, 5);
+    expect(byIndex.get(0)?.examples?.[1]).not.toHaveProperty('note');
+    expect(byIndex.get(0)?.examples?.[0]).not.toHaveProperty('reason');
+    expect(byIndex.get(1)).toMatchObject({ status: 'invalid', examples: [{ target: 0, valid: true, prediction: 0 }, { target: 0, valid: false, reason: 'model predicts 1, the true label' }] });
+    expect(byIndex.get(2)).toMatchObject({
+      status: 'not_found',
+      examples: [
+        { target: 1, valid: false, prediction: 0 },
+        { target: null, valid: false, prediction: null, distances: null, reason: 'adversarial has 3 values, the model takes 2' },
+      ],
+    });
+    const fields = new Set(['target', 'valid', 'prediction', 'distances', 'reason', 'note']);
+    for (const r of out) for (const e of r.examples ?? []) expect(Object.keys(e).filter((key) => !fields.has(key))).toEqual([]);
+    expect(byIndex.get(3)).not.toHaveProperty('examples');
+  });
+
+  it('leaves examples out of the records of a plugin that gives none', async () => {
+    const out = await records(
+      plugin(async function* (ctx) {
+        for (const s of ctx.samples) yield { status: 'adversarial', index: s.index, adversarial: flip(s.x), examples: [] };
+      }),
+    );
+    for (const r of out) expect(r).not.toHaveProperty('examples');
+  });
+
   it('isolates a plugin that throws: its chunk becomes error records and later chunks still run', async () => {
     const out = await records(
       plugin(async function* (ctx) {
@@ -147,11 +191,13 @@ describe('runJob', () => {
         await ctx.model.classify(batch);
         await ctx.model.inputGradient(batch, { kind: 'margin', labels: Int32Array.from(ctx.samples.map((s) => s.label)) });
         await ctx.model.inputGradient(batch, { kind: 'margin', labels: Int32Array.from(ctx.samples.map((s) => s.label)) });
+        // queries the plugin answered without the model count as forward passes too
+        ctx.offModelForward.add(2 * ctx.samples.length);
         for (const s of ctx.samples) yield { status: 'not_found', index: s.index };
       }),
     );
     const attacked = out.filter((r) => r.status !== 'skipped');
-    for (const r of attacked) expect(r.cost).toEqual({ forward: 1, gradient: 2, solver_calls: 0 });
+    for (const r of attacked) expect(r.cost).toEqual({ forward: 3, gradient: 2, solver_calls: 0 });
   });
 
   it('drops the chunk under way when the run is interrupted, so a resume redoes it', async () => {

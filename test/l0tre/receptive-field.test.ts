@@ -61,7 +61,8 @@ describe('receptive-field evaluator', () => {
     if ('unsupported' in stack) throw new Error(stack.unsupported);
     const rng = createRng('receptive-field-test', name);
     const originals = Array.from({ length: 3 }, () => Float32Array.from({ length: model.inputSize }, () => (rng.next() < 0.4 ? 0 : rng.next())));
-    const incremental = new ReceptiveFieldEvaluator(stack, model, originals);
+    let offModel = 0;
+    const incremental = new ReceptiveFieldEvaluator(stack, model, originals, { add: (images) => void (offModel += images) });
     const reference = modelEvaluator(model, originals);
     for (const width of [1, 2, 3]) {
       const batch = new ChangeBatch(width, 60);
@@ -72,12 +73,16 @@ describe('receptive-field evaluator', () => {
         while (pixels.size < width) pixels.add(near ? rng.int(Math.min(12, model.inputSize)) : rng.int(model.inputSize));
         batch.push(rng.int(originals.length), [...pixels], Array.from({ length: width }, () => (rng.next() < 0.5 ? rng.int(2) : rng.next())));
       }
-      const ours = await incremental.logits(batch);
-      const theirs = await reference.logits(batch);
+      const before = offModel;
+      const { logits: ours, replayed } = await incremental.evaluate(batch);
+      const { logits: theirs } = await reference.evaluate(batch);
       let worst = 0;
       for (let k = 0; k < ours.length; k++) worst = Math.max(worst, Math.abs(ours[k] - theirs[k]));
       expect(worst).toBeLessThan(1e-5);
       expect(incremental.rechecked).toBe(0);
+      // every query was replayed, and reported to the harness as one off-model query
+      expect(replayed.every((r) => r === 1)).toBe(true);
+      expect(offModel - before).toBe(batch.size);
     }
   });
 

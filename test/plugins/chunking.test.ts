@@ -27,7 +27,7 @@ describe.each([...plugins.keys()])('%s', (id) => {
     const { model } = linearProblem({ seed: 8, classes: 3, features: 2, count: 0, epsilon });
     const dataset = { name: 'test', inputShape: model.inputShape, numClasses: model.numClasses };
     const outcomes: SampleOutcome[] = [];
-    for await (const o of plugin.run({ params, model, models: [model], samples: [], dataset, signal: new AbortController().signal, solverCalls: { add: () => undefined }, images: false, artifact: () => undefined, log: () => undefined })) outcomes.push(o);
+    for await (const o of plugin.run({ params, model, models: [model], samples: [], dataset, signal: new AbortController().signal, solverCalls: { add: () => undefined }, offModelForward: { add: () => undefined }, images: false, artifact: () => undefined, log: () => undefined })) outcomes.push(o);
     expect(outcomes).toEqual([]);
     expect(model.calls).toEqual({ predict: [], classify: [], gradient: [] });
   });
