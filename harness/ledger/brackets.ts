@@ -73,7 +73,7 @@ function lowerEnd(claims: readonly LedgerClaim[], label: number, numClasses: num
 function upperEnd(group: SampleGroup, norm: Norm): UpperEnd | undefined {
   let best: UpperEnd | undefined;
   for (const record of validatedAdversarials(group)) {
-    const distance = record.distances?.[norm] as number;
+    const distance = record.distances[norm];
     if (best === undefined || distance < best.distance) best = { distance, job: record.job, attack: record.attack };
   }
   return best;
@@ -118,14 +118,20 @@ export function boundGaps(brackets: readonly Bracket[]): Map<string, Record<GapC
   const sums = new Map<string, Map<Norm, { total: number; count: number }>>();
   for (const bracket of brackets) {
     if (bracket.lower === undefined) continue;
-    for (const record of validatedAdversarials(bracket.group)) {
-      const gap = (record.distances?.[bracket.norm] as number) - bracket.lower.bound.value;
-      const perNorm = sums.get(record.job) ?? new Map<Norm, { total: number; count: number }>();
+    // a job's closest adversarial of the sample (its further examples are farther or equal)
+    const closest = new Map<string, number>();
+    for (const adversarial of validatedAdversarials(bracket.group)) {
+      const distance = adversarial.distances[bracket.norm];
+      closest.set(adversarial.job, Math.min(distance, closest.get(adversarial.job) ?? Infinity));
+    }
+    for (const [job, distance] of closest) {
+      const gap = distance - bracket.lower.bound.value;
+      const perNorm = sums.get(job) ?? new Map<Norm, { total: number; count: number }>();
       const sum = perNorm.get(bracket.norm) ?? { total: 0, count: 0 };
       sum.total += gap;
       sum.count++;
       perNorm.set(bracket.norm, sum);
-      sums.set(record.job, perNorm);
+      sums.set(job, perNorm);
     }
   }
   const gaps = new Map<string, Record<GapColumn, number | ''>>();

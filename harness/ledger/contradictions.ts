@@ -2,17 +2,16 @@
 // wrong (or the bound was stated for a different model than it was run on). Each pair is one row.
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import type { SampleRecord } from '../results/record.js';
 import type { Norm } from '../types.js';
 import { violates } from './bound.js';
-import { claimsOf, NORMS, validatedAdversarials, type LedgerClaim, type SampleGroup } from './sample-claims.js';
+import { claimsOf, NORMS, validatedAdversarials, type LedgerAdversarial, type LedgerClaim, type SampleGroup } from './sample-claims.js';
 import { distanceSlack } from './slack.js';
 
 export interface Contradiction {
   group: SampleGroup;
   norm: Norm;
   claim: LedgerClaim;
-  adversarial: SampleRecord;
+  adversarial: LedgerAdversarial;
   distance: number;
 }
 
@@ -26,9 +25,9 @@ export function findContradictions(group: SampleGroup): Contradiction[] {
       const { bound } = claim.use;
       for (const adversarial of adversarials) {
         // a targeted bound speaks only of adversarials labelled as its target
-        if (claim.claim.target !== undefined && adversarial.adversarial_prediction !== claim.claim.target) continue;
-        const distance = (adversarial.distances as NonNullable<SampleRecord['distances']>)[norm];
-        if (violates(distance, bound, distanceSlack(norm, adversarial.adversarial?.length ?? 0))) {
+        if (claim.claim.target !== undefined && adversarial.prediction !== claim.claim.target) continue;
+        const distance = adversarial.distances[norm];
+        if (violates(distance, bound, distanceSlack(norm, adversarial.elements))) {
           found.push({ group, norm, claim, adversarial, distance });
         }
       }
@@ -40,7 +39,7 @@ export function findContradictions(group: SampleGroup): Contradiction[] {
 export const CONTRADICTION_COLUMNS = [
   'model', 'dataset', 'split', 'index', 'label', 'norm',
   'bound_attack', 'bound_job', 'bound_status', 'bound_value', 'bound_strict', 'bound_target',
-  'adversarial_attack', 'adversarial_job', 'adversarial_status', 'adversarial_prediction', 'distance',
+  'adversarial_attack', 'adversarial_job', 'adversarial_status', 'adversarial_source', 'adversarial_prediction', 'distance',
 ] as const;
 
 export function writeContradictions(path: string, contradictions: readonly Contradiction[]): void {
@@ -60,7 +59,8 @@ export function writeContradictions(path: string, contradictions: readonly Contr
     adversarial_attack: c.adversarial.attack,
     adversarial_job: c.adversarial.job,
     adversarial_status: c.adversarial.status,
-    adversarial_prediction: c.adversarial.adversarial_prediction ?? '',
+    adversarial_source: c.adversarial.source,
+    adversarial_prediction: c.adversarial.prediction ?? '',
     distance: c.distance,
   }));
   writeFileSync(path, stringify(rows, { header: true, columns: [...CONTRADICTION_COLUMNS] }));

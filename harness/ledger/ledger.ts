@@ -48,6 +48,6 @@ export function describeContradiction(c: Contradiction): string {
   const { claim } = c.claim;
   const relation = claim.strict ? '>' : '>=';
   const target = claim.target === undefined ? '' : ` to class ${claim.target}`;
-  return `${c.group.model} ${c.group.dataset}/${c.group.split}#${c.group.index}: ${c.adversarial.attack} (job ${c.adversarial.job}) found an adversarial at ${c.norm} = ${c.distance}, `
+  return `${c.group.model} ${c.group.dataset}/${c.group.split}#${c.group.index}: ${c.adversarial.attack} (job ${c.adversarial.job}) found an adversarial${c.adversarial.source === 'adversarial' ? '' : ` (its further ${c.adversarial.source})`} at ${c.norm} = ${c.distance}, `
     + `but ${c.claim.attack} (job ${c.claim.job}) claims every adversarial${target} is at ${c.norm} ${relation} ${claim.value}`;
 }

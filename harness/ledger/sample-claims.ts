@@ -1,5 +1,6 @@
 // The ledger's view of a run: records grouped by the sample they are about (model, dataset, split,
 // index), whichever job wrote them, and each group's claims per norm with the bound they amount to.
+import type { Distances } from '../../metrics/distances.js';
 import type { RecordStatus, SampleRecord } from '../results/record.js';
 import type { BoundClaim, Norm } from '../types.js';
 import { normalisedBound, type Bound } from './bound.js';
@@ -64,7 +65,36 @@ function useOf(claim: BoundClaim): LedgerClaim['use'] {
   return { bound: normalisedBound(claim.norm, claim.value, claim.strict) };
 }
 
-/** The validated adversarials of a group: the only adversarials the ledger believes. */
-export function validatedAdversarials(group: SampleGroup): SampleRecord[] {
-  return group.records.filter((record) => record.status === 'adversarial' && record.distances !== null);
+/** A validated adversarial of a sample: a record's own, or one of its harness-validated further examples. */
+export interface LedgerAdversarial {
+  job: string;
+  attack: string;
+  /** status of the record it belongs to */
+  status: RecordStatus;
+  /** the model's label for it */
+  prediction: number | null;
+  distances: Distances;
+  /** input elements, for the float32 slack of distances (see slack.ts) */
+  elements: number;
+  /** 'adversarial' for the record's own, 'example <k>' for its k-th further example */
+  source: string;
+}
+
+/**
+ * The validated adversarials of a group — the only adversarials the ledger believes: each record's
+ * own when its status is `adversarial`, and every further example the harness found valid.
+ */
+export function validatedAdversarials(group: SampleGroup): LedgerAdversarial[] {
+  // examples keep no pixels: their element count is that of the sample's other adversarials
+  const elements = Math.max(0, ...group.records.map((r) => r.adversarial?.length ?? 0));
+  return group.records.flatMap((record): LedgerAdversarial[] => {
+    const base = { job: record.job, attack: record.attack, status: record.status, elements };
+    const own: LedgerAdversarial[] = record.status === 'adversarial' && record.distances !== null
+      ? [{ ...base, prediction: record.adversarial_prediction, distances: record.distances, source: 'adversarial' }]
+      : [];
+    const examples = (record.examples ?? []).flatMap((example, k): LedgerAdversarial[] =>
+      example.valid && example.distances !== null ? [{ ...base, prediction: example.prediction, distances: example.distances, source: `example ${k}` }] : [],
+    );
+    return [...own, ...examples];
+  });
 }

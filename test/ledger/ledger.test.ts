@@ -42,6 +42,21 @@ describe('contradictions', () => {
     expect(result.columns.get('bystander')?.contradictions).toBe(0);
   });
 
+  it('believes further examples the harness validated, and only those', () => {
+    const further = (distance: number, valid: boolean, prediction: number) => ({
+      target: prediction, valid, prediction, distances: { l0: 1, l1: distance, l2: 1, linf: 1 }, ...(valid ? {} : { reason: 'forged' }),
+    });
+    const finder = { ...handRecord({ job: 'finder', attack: 'minimal-lp', index: 3, adversarial: { l1: 9, prediction: 1 } }), examples: [further(2, false, 4), further(4, true, 5)] };
+    const result = ledger([handRecord({ job: 'prover', attack: 'lp', index: 3, claims: [lowerBound('l1', 6)] }), finder]);
+    // the record's own adversarial (9) and the invalid example (2) agree with the bound; the valid example (4) does not
+    expect(result.contradictions.map((c) => [c.adversarial.source, c.distance])).toEqual([['example 1', 4]]);
+    expect(csv(result.dir, LEDGER_FILES.contradictions)[0]).toMatchObject({ adversarial_source: 'example 1', adversarial_prediction: '5', distance: '4' });
+    expect(describeContradiction(result.contradictions[0])).toContain('minimal-lp (job finder) found an adversarial (its further example 1) at l1 = 4');
+    // the bracket's upper end is the closest validated adversarial, an example included
+    const bracket = csv(result.dir, LEDGER_FILES.brackets).find((b) => b.norm === 'l1' && b.index === '3');
+    expect(bracket).toMatchObject({ upper: '4', upper_job: 'finder' });
+  });
+
   it('counts a plugin contradicting itself once, and only pairs on the same model and sample', () => {
     const result = ledger([
       handRecord({ job: 'a', index: 1, claims: [lowerBound('linf', 0.3)], adversarial: { linf: 0.2, prediction: 1 } }),
