@@ -6,8 +6,16 @@ import { createRng } from '../../../harness/rng.js';
 type Pad = 'same' | 'valid';
 interface Case { x: [number, number, number, number]; filter: [number, number, number, number]; strides: number | [number, number]; pad: Pad }
 
-// stride-1 cases take the XNNPACK path; strided ones fall back to the native kernel
+// stride-1 cases take the XNNPACK path, those with few input channels on column groups; strided ones
+// fall back to the native kernel
 const CASES: Case[] = [
+  { x: [3, 28, 28, 1], filter: [5, 5, 1, 6], strides: 1, pad: 'same' },
+  { x: [2, 12, 12, 1], filter: [5, 5, 1, 4], strides: 1, pad: 'valid' },
+  { x: [2, 10, 10, 1], filter: [3, 3, 1, 8], strides: 1, pad: 'valid' },
+  { x: [2, 7, 7, 1], filter: [5, 5, 1, 3], strides: 1, pad: 'same' },
+  { x: [2, 9, 8, 1], filter: [2, 4, 1, 5], strides: 1, pad: 'same' },
+  { x: [2, 8, 10, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
+  { x: [2, 6, 9, 1], filter: [3, 1, 1, 2], strides: 1, pad: 'valid' },
   { x: [2, 7, 6, 3], filter: [3, 3, 3, 5], strides: 1, pad: 'valid' },
   { x: [2, 7, 6, 3], filter: [3, 3, 3, 5], strides: 1, pad: 'same' },
   { x: [2, 8, 8, 2], filter: [4, 2, 2, 3], strides: 1, pad: 'same' },
@@ -52,10 +60,13 @@ describe('Conv2DBackpropInput on wasm', () => {
     expect(maxDiff).toBeLessThan(1e-3 * Math.max(1, scale));
   });
 
-  it('frees every intermediate', async () => {
+  it.each([
+    { x: [2, 7, 6, 3], filter: [3, 3, 3, 5], dy: [2, 7, 6, 5] },
+    { x: [2, 7, 6, 8], filter: [3, 3, 8, 4], dy: [2, 7, 6, 4] },
+    { x: [2, 8, 8, 1], filter: [5, 5, 1, 6], dy: [2, 8, 8, 6] },
+  ])('frees every intermediate for %j', async (c) => {
     await selectBackend('wasm');
-    const c = CASES[1];
-    const dy = tf.tensor(random([2, 7, 6, 5], 'leak-dy'), [2, 7, 6, 5]);
+    const dy = tf.tensor(random(c.dy, 'leak-dy'), c.dy);
     const filter = tf.tensor(random(c.filter, 'leak-w'), c.filter);
     const dataBefore = tf.engine().backend.numDataIds();
     const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: c.x }) as tf.Tensor;

@@ -1,0 +1,57 @@
+// Conv2D and FusedConv2D on wasm, computed on column groups (column-groups.ts) where the cost model
+// says that pays: LeNet's first layer (1 input channel) and the input gradient of any layer with few
+// input channels, which Conv2DBackpropInput turns into a stride-1 Conv2D with few output channels.
+import * as tf from '@tensorflow/tfjs';
+import { columnGroup, convolveColumnGroups, type StrideOneConv } from './column-groups.js';
+
+interface Conv2DAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  activation?: string;
+}
+
+/** The stride-1, undilated NHWC float32 convolution these inputs and attributes describe, if they do. */
+function strideOneConv(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: Conv2DAttrs): StrideOneConv | undefined {
+  if (attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4) return undefined;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
+    attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
+  );
+  if (info.strideHeight !== 1 || info.strideWidth !== 1 || info.dilationHeight !== 1 || info.dilationWidth !== 1) return undefined;
+  const { top, bottom, left, right } = info.padInfo;
+  if (Math.min(top, bottom, left, right) < 0) return undefined;
+  return { x, filter, top, bottom, left, right };
+}
+
+/** Wraps the wasm backend's registered kernel, which runs the (grouped or not) convolution. */
+export function conv2DWasm(native: tf.KernelConfig): tf.KernelConfig {
+  const kernelFunc: tf.KernelFunc = (args) => {
+    const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+    const conv = strideOneConv(x, filter, args.attrs as unknown as Conv2DAttrs);
+    const group = conv === undefined ? undefined : columnGroup(conv);
+    if (conv === undefined || group === undefined) return native.kernelFunc(args);
+    return convolveColumnGroups(args.backend, native.kernelFunc, conv, group);
+  };
+  return { kernelName: 'Conv2D', backendName: 'wasm', setupFunc: native.setupFunc, kernelFunc };
+}
+
+/** The same for the fused form (bias and activation) that inference uses; PReLU stays native. */
+export function fusedConv2DWasm(native: tf.KernelConfig): tf.KernelConfig {
+  const kernelFunc: tf.KernelFunc = (args) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs as {
+      x: tf.TensorInfo; filter: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo;
+    };
+    const attrs = args.attrs as unknown as Conv2DAttrs;
+    const outChannels = filter.shape[3];
+    const plainBias = bias === undefined || (bias.dtype === 'float32' && bias.shape.length === 1 && bias.shape[0] === outChannels);
+    if (preluActivationWeights !== undefined || attrs.activation === 'prelu' || !plainBias) return native.kernelFunc(args);
+    const conv = strideOneConv(x, filter, attrs);
+    const group = conv === undefined ? undefined : columnGroup(conv);
+    if (conv === undefined || group === undefined) return native.kernelFunc(args);
+    return convolveColumnGroups(args.backend, native.kernelFunc, conv, group, { bias, attrs: args.attrs ?? {} });
+  };
+  return { kernelName: 'FusedConv2D', backendName: 'wasm', setupFunc: native.setupFunc, kernelFunc };
+}
