@@ -66,15 +66,24 @@ try {
     .command('list', 'list datasets, zoo models and attack plugins with their params', {}, () => listCommand())
     .command(
       'train <names..>',
-      'train zoo models (a name or "all") deterministically and write models/<name>/',
+      'train zoo models (names or "all") deterministically, one per worker thread, into models/<name>/',
       (y) =>
         y
           .positional('names', { type: 'string', array: true, demandOption: true })
           .option('seed', { type: 'number', default: DEFAULT_TRAIN_SEED, describe: 'training seed (the committed zoo used the default)' })
           .option('epochs', { type: 'number', describe: 'override the epochs of each model' })
-          .option('backend', backendOption),
+          .option('backend', backendOption)
+          .option('workers', { type: 'number', describe: 'models trained at once, one per worker thread (default: one per core on wasm/cpu); weights do not depend on it' })
+          .option('out', { type: 'string', describe: 'zoo folder to write <name>/ into (default: models/, the committed zoo)' }),
       async (argv) => {
-        await trainCommandLine({ names: argv.names, seed: argv.seed, epochs: argv.epochs, backend: (argv.backend ?? 'auto') as BackendChoice });
+        process.exitCode = await trainCommandLine({
+          names: argv.names,
+          seed: argv.seed,
+          epochs: argv.epochs,
+          backend: (argv.backend ?? 'auto') as BackendChoice,
+          workers: argv.workers,
+          out: argv.out,
+        });
       },
     )
     .command(

@@ -25,6 +25,11 @@ export interface ZooDefinition {
   /** minimum test accuracy (fraction) the trained model must reach */
   targetAccuracy: number;
   epochs: number;
+  /**
+   * Rough seconds of one epoch on one wasm core: `gauntlet train` starts the longest models first
+   * and falls back on this guess when no earlier manifest holds a measured time.
+   */
+  epochSeconds: number;
   batchSize: number;
   learningRate: number;
   build(seed: number): tf.Sequential;
@@ -91,6 +96,7 @@ export const ZOO: Readonly<Record<string, ZooDefinition>> = {
     dataset: 'mnist',
     targetAccuracy: 0.9,
     epochs: 20,
+    epochSeconds: 4,
     batchSize: 64,
     learningRate: 2e-3,
     build: (seed) => sequential('mnist-mlp-10-10-10', seed, [flatten, dense('dense1', 10), dense('dense2', 10), dense('dense3', 10), logits]),
@@ -100,6 +106,7 @@ export const ZOO: Readonly<Record<string, ZooDefinition>> = {
     dataset: 'mnist',
     targetAccuracy: 0.96,
     epochs: 15,
+    epochSeconds: 4,
     batchSize: 64,
     learningRate: 1e-3,
     build: (seed) => sequential('mnist-mlp-60-30', seed, [flatten, dense('dense1', 60), dense('dense2', 30), logits]),
@@ -109,6 +116,7 @@ export const ZOO: Readonly<Record<string, ZooDefinition>> = {
     dataset: 'mnist',
     targetAccuracy: 0.95,
     epochs: 20,
+    epochSeconds: 6,
     batchSize: 64,
     learningRate: 1e-3,
     build: (seed) => sequential('mnist-mlp-30x5', seed, [flatten, ...[1, 2, 3, 4, 5].map((i) => dense(`dense${i}`, 30)), logits]),
@@ -118,6 +126,7 @@ export const ZOO: Readonly<Record<string, ZooDefinition>> = {
     dataset: 'mnist',
     targetAccuracy: 0.97,
     epochs: 10,
+    epochSeconds: 20,
     batchSize: 128,
     learningRate: 2e-3,
     build: (seed) => sequential('mnist-lenet1', seed, [
@@ -134,6 +143,7 @@ export const ZOO: Readonly<Record<string, ZooDefinition>> = {
     dataset: 'mnist',
     targetAccuracy: 0.97,
     epochs: 8,
+    epochSeconds: 30,
     batchSize: 128,
     learningRate: 1e-3,
     build: (seed) => sequential('mnist-lenet4', seed, [...lenetConvs, dense('fc1', 84), logits]),
@@ -143,6 +153,7 @@ export const ZOO: Readonly<Record<string, ZooDefinition>> = {
     dataset: 'mnist',
     targetAccuracy: 0.97,
     epochs: 8,
+    epochSeconds: 30,
     batchSize: 128,
     learningRate: 1e-3,
     build: (seed) => sequential('mnist-lenet5', seed, [...lenetConvs, dense('fc1', 120), dense('fc2', 84), logits]),
@@ -152,6 +163,7 @@ export const ZOO: Readonly<Record<string, ZooDefinition>> = {
     dataset: 'mnist',
     targetAccuracy: 0.98,
     epochs: 3,
+    epochSeconds: 400,
     batchSize: 128,
     learningRate: 1e-3,
     build: (seed) => sequential('mnist-cnn-l0tre', seed, [
@@ -168,6 +180,7 @@ export const ZOO: Readonly<Record<string, ZooDefinition>> = {
     dataset: 'mnist',
     targetAccuracy: 0.98,
     epochs: 5,
+    epochSeconds: 30,
     batchSize: 128,
     learningRate: 1e-3,
     build: (seed) => sequential('mnist-fid-lenet', seed, [...lenetConvs, dense('fc1', 120), dense('features', 84), logits]),
@@ -177,6 +190,7 @@ export const ZOO: Readonly<Record<string, ZooDefinition>> = {
     dataset: 'mnist',
     targetAccuracy: 0.94,
     epochs: 8,
+    epochSeconds: 100,
     batchSize: 128,
     learningRate: 2e-3,
     build: (seed) => sequential('mnist-mlp-30x5-adv', seed, [flatten, ...[1, 2, 3, 4, 5].map((i) => dense(`dense${i}`, 30)), logits]),

@@ -44,8 +44,9 @@ export const ManifestSchema = z.object({
 
 export type Manifest = z.infer<typeof ManifestSchema>;
 
-export function readZooManifest(name: string): Manifest {
-  const file = join(zooModelDir(name), 'manifest.json');
+/** The manifest of zoo model `name` in the zoo folder `root` (default: the committed zoo). */
+export function readZooManifest(name: string, root?: string): Manifest {
+  const file = join(zooModelDir(name, root), 'manifest.json');
   if (!existsSync(file)) throw new UserError(`zoo model '${name}' has no manifest at ${file} (retrain it with: gauntlet train ${name})`);
   return parseManifest(readFileSync(file, 'utf8'), file);
 }

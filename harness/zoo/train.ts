@@ -1,11 +1,10 @@
-// Trains zoo models reproducibly: seeded initial weights, a seeded shuffle per epoch, plain Adam
-// steps in a fixed order, so (name, seed, epochs, backend) determines the weights.
+// Trains one zoo model reproducibly: seeded initial weights, a seeded shuffle per epoch, plain Adam
+// steps in a fixed order, so (name, seed, epochs, backend) determines the weights, whichever thread
+// or worker trains it. Several models at once: parallel-train.ts.
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendChoice } from '../config/experiment.js';
 import { type Dataset, loadDataset } from '../data/dataset.js';
-import { selectBackend } from '../engine/backend.js';
 import { modelSaver } from '../engine/model-files.js';
 import { wrapLayersModel } from '../engine/model-handle.js';
 import { didYouMean, UserError } from '../errors.js';
@@ -13,7 +12,7 @@ import { createRng } from '../rng.js';
 import type { Rng } from '../types.js';
 import { ZOO, ZOO_NAMES, type PgdSettings, type ZooDefinition } from './architectures.js';
 import { hashWeightFiles, type Manifest } from './manifest.js';
-import { zooModelDir } from './zoo-dir.js';
+import { ZOO_DIR, zooModelDir } from './zoo-dir.js';
 
 export const DEFAULT_TRAIN_SEED = 1;
 
@@ -23,6 +22,9 @@ const PROGRESS_SECONDS = 30;
 export interface TrainOptions {
   seed?: number;
   epochs?: number;
+  /** the zoo folder to write <name>/ into (default: the committed zoo, models/) */
+  outDir?: string;
+  /** progress lines, without the model's name: the caller knows which model it asked for */
   log: (line: string) => void;
 }
 
@@ -78,12 +80,12 @@ export async function trainModel(
         seen += targets.length;
         if (performance.now() - lastProgress > PROGRESS_SECONDS * 1000 && b + 1 < batchCount) {
           lastProgress = performance.now();
-          log(`  epoch ${epoch} batch ${b + 1}/${batchCount} loss ${(lossSum / seen).toFixed(4)} acc ${pct(correct / seen)} ${elapsed(started)}`);
+          log(`epoch ${epoch} batch ${b + 1}/${batchCount} loss ${(lossSum / seen).toFixed(4)} acc ${pct(correct / seen)} ${elapsed(started)}`);
         }
       }
       const stats = { epoch, loss: lossSum / seen, train_accuracy: correct / seen, seconds: (performance.now() - started) / 1000 };
       history.push(stats);
-      log(`  epoch ${epoch}/${recipe.epochs} loss ${stats.loss.toFixed(4)} acc ${pct(stats.train_accuracy)} ${stats.seconds.toFixed(1)}s`);
+      log(`epoch ${epoch}/${recipe.epochs} loss ${stats.loss.toFixed(4)} acc ${pct(stats.train_accuracy)} ${stats.seconds.toFixed(1)}s`);
     }
   } finally {
     optimizer.dispose();
@@ -191,7 +193,7 @@ async function robustnessReport(name: string, model: tf.LayersModel, definition:
   if (definition.adversarial === undefined) return undefined;
   const { train, evaluate } = definition.adversarial;
   const accuracy = await pgdAccuracy(model, test, evaluate, createRng('zoo-pgd-evaluation', name, seed));
-  log(`${name}: accuracy under PGD (Linf ${evaluate.epsilon}, ${evaluate.steps} steps of ${evaluate.stepSize}) ${pct(accuracy)}`);
+  log(`accuracy under PGD (Linf ${evaluate.epsilon}, ${evaluate.steps} steps of ${evaluate.stepSize}) ${pct(accuracy)}`);
   const settings = (pgd: PgdSettings) => ({ norm: 'linf', epsilon: pgd.epsilon, steps: pgd.steps, step_size: pgd.stepSize, random_start: true }) as const;
   return {
     adversarial_training: { attack: 'pgd', ...settings(train) },
@@ -201,15 +203,16 @@ async function robustnessReport(name: string, model: tf.LayersModel, definition:
   };
 }
 
-/** Trains one zoo model and writes models/<name>/{model.json, weights.bin, manifest.json}. */
+/** Trains one zoo model and writes <outDir>/<name>/{model.json, weights.bin, manifest.json}. */
 export async function trainZooModel(name: string, opts: TrainOptions): Promise<Manifest> {
   const definition = zooDefinition(name);
+  const dir = zooModelDir(name, opts.outDir ?? ZOO_DIR);
   const seed = opts.seed ?? DEFAULT_TRAIN_SEED;
   const epochs = opts.epochs ?? definition.epochs;
   const [train, test] = await Promise.all([loadDataset(definition.dataset, 'train'), loadDataset(definition.dataset, 'test')]);
   const model = definition.build(seed);
   try {
-    opts.log(`${name}: ${definition.description}; ${model.countParams()} parameters, ${epochs} epochs of ${definition.batchSize}, Adam lr ${definition.learningRate}, seed ${seed}, backend ${tf.getBackend()}`);
+    opts.log(`${definition.description}; ${model.countParams()} parameters, ${epochs} epochs of ${definition.batchSize}, Adam lr ${definition.learningRate}, seed ${seed}, backend ${tf.getBackend()}`);
     const started = performance.now();
     const history = await trainModel(
       model,
@@ -221,15 +224,14 @@ export async function trainZooModel(name: string, opts: TrainOptions): Promise<M
     const handle = wrapLayersModel(name, model);
     const predictions = await handle.classify(test.images);
     const testAccuracy = predictions.reduce((n, p, i) => n + (p === test.labels[i] ? 1 : 0), 0) / test.count;
-    opts.log(`${name}: test accuracy ${pct(testAccuracy)} (target ${pct(definition.targetAccuracy)}), trained in ${trainTime.toFixed(1)}s`);
+    opts.log(`test accuracy ${pct(testAccuracy)} (target ${pct(definition.targetAccuracy)}), trained in ${trainTime.toFixed(1)}s`);
     if (testAccuracy < definition.targetAccuracy) {
-      opts.log(`${name}: WARNING test accuracy is below the target; writing the model anyway`);
+      opts.log(`WARNING test accuracy is below the target; writing the model anyway`);
     }
     const robustness = await robustnessReport(name, model, definition, test, seed, testAccuracy, opts.log);
 
-    // write beside the old model, then swap, so an interrupted run never leaves a half-written model
-    const dir = zooModelDir(name);
-    const staging = `${dir}.tmp-${process.pid}`;
+    // write beside the old model, then swap
+    const staging = stagingDir(dir);
     await rm(staging, { recursive: true, force: true });
     await model.save(modelSaver(staging));
     const manifest: Manifest & Partial<RobustnessReport> = {
@@ -252,28 +254,19 @@ export async function trainZooModel(name: string, opts: TrainOptions): Promise<M
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     await rm(dir, { recursive: true, force: true });
     await rename(staging, dir);
-    opts.log(`${name}: wrote ${dir}`);
+    opts.log(`wrote ${dir}`);
     return manifest;
   } finally {
     model.dispose();
   }
 }
 
-/** `gauntlet train <name…|all>`: picks the backend once, then trains the named models in turn. */
-export async function trainCommand(
-  names: string[],
-  opts: { seed: number; epochs?: number; backend: BackendChoice; log: (line: string) => void },
-): Promise<void> {
-  if (names.length === 0) throw new UserError(`train needs model names or 'all'; expected some of: ${ZOO_NAMES.join(', ')}`);
-  const selected = names.includes('all') ? ZOO_NAMES : names;
-  for (const name of selected) zooDefinition(name);
-  const { backend, tried } = await selectBackend(opts.backend);
-  for (const failure of tried) opts.log(`backend ${failure.backend} unavailable: ${failure.error}`);
-  opts.log(`training ${selected.join(', ')} on ${backend}`);
-  for (const name of selected) await trainZooModel(name, { seed: opts.seed, epochs: opts.epochs, log: opts.log });
+/** Where a model is written before it replaces `dir`, so an interrupted run never leaves a half-written model. */
+export function stagingDir(dir: string): string {
+  return `${dir}.tmp-${process.pid}`;
 }
 
-function zooDefinition(name: string): ZooDefinition {
+export function zooDefinition(name: string): ZooDefinition {
   if (!Object.hasOwn(ZOO, name)) {
     throw new UserError(`unknown zoo model '${name}'${didYouMean(name, ZOO_NAMES)}; expected one of: ${ZOO_NAMES.join(', ')}, all`);
   }

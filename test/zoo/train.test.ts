@@ -1,10 +1,12 @@
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../harness/data/dataset.js';
 import { selectBackend } from '../../harness/engine/backend.js';
 import { UserError } from '../../harness/errors.js';
 import { ZOO } from '../../harness/zoo/architectures.js';
-import { trainCommand, trainModel } from '../../harness/zoo/train.js';
+import { trainZoo } from '../../harness/zoo/parallel-train.js';
+import { trainModel } from '../../harness/zoo/train.js';
 
 async function trainedWeights(seed: number): Promise<Float32Array[]> {
   const train = await loadDataset('mnist', 'train');
@@ -41,7 +43,7 @@ describe('zoo training', () => {
   });
 
   it('rejects an unknown model name before training anything', async () => {
-    await expect(trainCommand(['mnist-lenet6'], { seed: 1, backend: 'cpu', log: () => undefined })).rejects.toThrow(
+    await expect(trainZoo({ names: ['mnist-lenet6'], seed: 1, backend: 'cpu', outDir: tmpdir(), log: () => undefined })).rejects.toThrow(
       new UserError(
         "unknown zoo model 'mnist-lenet6' (did you mean 'mnist-lenet1'?); expected one of: mnist-mlp-10-10-10, mnist-mlp-60-30, mnist-mlp-30x5, mnist-lenet1, mnist-lenet4, mnist-lenet5, mnist-cnn-l0tre, mnist-fid-lenet, mnist-mlp-30x5-adv, all",
       ),
