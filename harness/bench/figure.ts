@@ -14,8 +14,11 @@ export interface BenchFigure {
   torch_median?: number;
   torch_min?: number;
   torch_max?: number;
-  /** gauntlet median / PyTorch median */
+  /** median over paired runs of gauntlet rate / PyTorch rate (see paired-runs.ts) */
   ratio?: number;
+  /** the lowest and highest per-pair ratio */
+  ratio_min?: number;
+  ratio_max?: number;
   agreement?: string;
 }
 
@@ -27,13 +30,6 @@ function completed(task: Task): { p50: number; min: number; max: number; samples
   }
   const { p50, min, max, samplesCount } = result.latency;
   return { p50: p50 ?? 0, min, max, samplesCount };
-}
-
-/** Items per second from a task's latencies: the median run, and the slowest and fastest. */
-export function rateFigure(task: Task, model: string, name: string, items: number, unit = 'images/s'): BenchFigure {
-  const latency = completed(task);
-  const rate = (ms: number): number => Number(((items * 1000) / ms).toFixed(1));
-  return { model, figure: name, unit, median: rate(latency.p50), min: rate(latency.max), max: rate(latency.min), runs: latency.samplesCount };
 }
 
 /** Milliseconds per item from a task's latencies (each run handles `items` items). */

@@ -1,12 +1,14 @@
 """PyTorch CPU reference for `gauntlet bench`: the same zoo model (weights read from its tfjs
-files), the same MNIST images, the same batch and the same PGD, on 2 threads. Prints one JSON
-object; writes the logits of the benchmark batch so the bench can check both engines agree
-(a speed ratio between two different computations would mean nothing).
+files), the same MNIST images, the same batch and the same PGD, on 2 threads. Writes the logits
+of the benchmark batch so the bench can check both engines agree (a speed ratio between two
+different computations would mean nothing), prints one JSON line, then answers one line per
+command on stdin ("forward", "gradient", "pgd") with the rate of one timed run in items/s. The
+bench drives it run by run so each gauntlet run has a PyTorch run beside it in time: this
+machine's PyTorch throughput drifts several-fold over minutes.
 
-usage: torch-reference.py MODEL_DIR MNIST_TEST_IDX BATCH RUNS PGD_IMAGES PGD_RUNS LOGITS_OUT
+usage: torch-reference.py MODEL_DIR MNIST_TEST_IDX BATCH PGD_IMAGES LOGITS_OUT
 """
 import json
-import statistics
 import sys
 import time
 
@@ -96,16 +98,6 @@ class TfjsSequential(torch.nn.Module):
         return x
 
 
-def timed(fn, runs):
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
-
-
 def pgd(model, x0, labels, epsilon=0.1, steps=40, step_size=0.01, seed=0):
     """L-inf PGD with random start and per-sample early stop, as gauntlet's pgd plugin does."""
     generator = torch.Generator().manual_seed(seed)
@@ -128,8 +120,8 @@ def pgd(model, x0, labels, epsilon=0.1, steps=40, step_size=0.01, seed=0):
 
 
 def main():
-    model_dir, images_path, batch, runs, pgd_images, pgd_runs, logits_out = sys.argv[1:8]
-    batch, runs, pgd_images, pgd_runs = int(batch), int(runs), int(pgd_images), int(pgd_runs)
+    model_dir, images_path, batch, pgd_images, logits_out = sys.argv[1:6]
+    batch, pgd_images = int(batch), int(pgd_images)
     labels_path = images_path.replace("images-idx3", "labels-idx1")
     count = max(batch, pgd_images)
     images = torch.tensor(read_idx_images(images_path, count))
@@ -152,11 +144,20 @@ def main():
     def attack():
         pgd(model, images[:pgd_images], labels[:pgd_images])
 
-    figures = {}
-    for name, fn, n, r in (("forward", forward, batch, runs), ("gradient", gradient, batch, runs), ("pgd", attack, pgd_images, pgd_runs)):
-        rates = sorted(n / t for t in timed(fn, r))
-        figures[name] = {"median": statistics.median(rates), "min": rates[0], "max": rates[-1], "runs": r}
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "figures": figures}))
+    commands = {"forward": (forward, batch), "gradient": (gradient, batch), "pgd": (attack, pgd_images)}
+    warm = set()
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    for line in sys.stdin:
+        name = line.strip()
+        if name not in commands:
+            raise SystemExit(f"torch reference: unknown command {name!r}")
+        fn, n = commands[name]
+        if name not in warm:
+            fn()
+            warm.add(name)
+        start = time.perf_counter()
+        fn()
+        print(n / (time.perf_counter() - start), flush=True)
 
 
 main()

