@@ -1,6 +1,7 @@
 // The harness counts every model query the same way for every plugin, so comparisons are at equal cost.
 // Queries a plugin answers exactly without the model (incremental replay) reach the same `forward`
 // counter through AttackContext.offModelForward (run-job.ts).
+import type { PiecewiseLinearNet } from './piecewise/affine-view.js';
 import type { LossSpec, ModelHandle } from './types.js';
 
 export interface CostCounters {
@@ -15,6 +16,7 @@ export function zeroCost(): CostCounters {
 
 /** A view of `model` that adds the number of images of each call to `counters`. */
 export function meteredModel(model: ModelHandle, counters: CostCounters): ModelHandle {
+  let view: PiecewiseLinearNet | undefined;
   const images = (x: Float32Array): number => x.length / model.inputSize;
   return {
     name: model.name,
@@ -40,6 +42,7 @@ export function meteredModel(model: ModelHandle, counters: CostCounters): ModelH
       counters.forward += images(x);
       return model.activations(x);
     },
-    piecewiseLinear: () => model.piecewiseLinear(),
+    // the same view each call (plugins may cache per view), counting its forward traces
+    piecewiseLinear: () => (view ??= { ...model.piecewiseLinear(), onForward: (images: number) => (counters.forward += images) }),
   };
 }

@@ -10,13 +10,14 @@ import { SparseRows } from '../../harness/piecewise/sparse-rows.js';
 const COLUMN_CACHE_LIMIT = 8e6;
 
 /** The transposed weights of each layer (columns as rows), for forward passes of a single pixel. */
-const transposes = new WeakMap<PiecewiseLinearNet, SparseRows[]>();
+// keyed by the layers, which every view of one model shares (the harness's metered views are per chunk)
+const transposes = new WeakMap<PiecewiseLinearNet['layers'], SparseRows[]>();
 
 function transposesOf(net: PiecewiseLinearNet): SparseRows[] {
-  let t = transposes.get(net);
+  let t = transposes.get(net.layers);
   if (t === undefined) {
     t = net.layers.map((layer) => layer.weights.transpose());
-    transposes.set(net, t);
+    transposes.set(net.layers, t);
   }
   return t;
 }

@@ -20,6 +20,11 @@ export interface PiecewiseLinearNet {
   inputSize: number;
   /** the last layer has relu false: its outputs are the logits */
   layers: AffineLayer[];
+  /**
+   * Called by forwardTrace once per image it evaluates. The harness's metered model sets it, so a
+   * float64 forward pass through this view counts in cost.forward like a query of the model.
+   */
+  readonly onForward?: (images: number) => void;
 }
 
 /** Layers that pass values through unchanged in the flattened NHWC layout. */
@@ -164,6 +169,7 @@ export interface ForwardTrace {
 }
 
 export function forwardTrace(net: PiecewiseLinearNet, x: ArrayLike<number>): ForwardTrace {
+  net.onForward?.(1);
   const pre: Float64Array[] = [];
   const post: Float64Array[] = [];
   let values: ArrayLike<number> = x;
