@@ -12,6 +12,7 @@ import { createRng } from '../../harness/rng.js';
 import type { ModelHandle, SampleOutcome } from '../../harness/types.js';
 import { validateClaims } from '../../harness/validate.js';
 import { coverageOf } from '../../metrics/coverage/coverage-of.js';
+import { runPlugin } from '../conformance/run-plugin.js';
 import { linearModel } from '../helpers/linear-model.js';
 
 const settings = (transformation: TransformationSettings['transformation']): TransformationSettings => ({
@@ -83,21 +84,13 @@ describe('occlusion placed by the gradient', () => {
   const seed = { index: 0, x: new Float32Array(36).fill(0.5), label: 0 };
 
   async function run(params: Record<string, unknown>): Promise<SampleOutcome> {
-    const ctx = {
-      params: deepxplore.params.parse({ transformation: 'occlusion', occlusion_size: 2, weight_nc: 0, iterations: 3, ...params }),
+    const outcomes = await runPlugin({
+      plugin: deepxplore,
       model: models[0],
-      models,
-      samples: [{ ...seed, prediction: 0, rng: createRng('occlusion') }],
-      dataset: { name: 'hand', inputShape: [6, 6, 1], numClasses: 2 },
-      signal: new AbortController().signal,
-      solverCalls: { add: () => undefined },
-      offModelForward: { add: () => undefined },
-      images: false,
-      artifact: () => undefined,
-      log: () => undefined,
-    };
-    const outcomes: SampleOutcome[] = [];
-    for await (const outcome of deepxplore.run(ctx)) outcomes.push(outcome);
+      extraModels: models.slice(1),
+      samples: [seed],
+      params: deepxplore.params.parse({ transformation: 'occlusion', occlusion_size: 2, weight_nc: 0, iterations: 3, ...params }),
+    });
     expect(outcomes).toHaveLength(1);
     return outcomes[0];
   }
@@ -133,23 +126,8 @@ describe('deepxplore on LeNet-1 (attacked), LeNet-4 and LeNet-5', () => {
   });
 
   async function run(params: Record<string, unknown>, signal = new AbortController().signal): Promise<SampleOutcome[]> {
-    const parsed = deepxplore.params.parse(params);
-    const samples = seeds.map((s) => ({ ...s, prediction: s.label, rng: createRng(3, 'deepxplore', s.index) }));
-    const outcomes: SampleOutcome[] = [];
-    const ctx = {
-      params: parsed,
-      model: models[0],
-      models,
-      samples,
-      dataset: { name: 'mnist', inputShape: [28, 28, 1], numClasses: 10 },
-      signal,
-      solverCalls: { add: () => undefined },
-      offModelForward: { add: () => undefined },
-      images: false,
-      artifact: () => undefined,
-      log: () => undefined,
-    };
-    for await (const outcome of deepxplore.run(ctx)) outcomes.push(outcome);
+    // seed 3: each sample's rng is createRng(3, 'deepxplore', index), as a run with seed 3 gives it
+    const outcomes = await runPlugin({ plugin: deepxplore, model: models[0], extraModels: models.slice(1), samples: seeds, params: deepxplore.params.parse(params), signal, seed: 3 });
     return outcomes.sort((a, b) => a.index - b.index);
   }
 
