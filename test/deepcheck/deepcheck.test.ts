@@ -13,6 +13,7 @@ import type { Artifact, ModelHandle, SampleOutcome, SampleRecordView } from '../
 import { validateClaims } from '../../harness/validate.js';
 import { runPlugin, type LabelledSample } from '../conformance/run-plugin.js';
 import { linearModel } from '../helpers/linear-model.js';
+import { recordView } from '../helpers/record-view.js';
 import { reluModel } from './relu-model.js';
 
 await tf.setBackend('cpu');
@@ -200,18 +201,7 @@ describe('candidate orders', () => {
 });
 
 describe('leaderboard columns', () => {
-  const record = (status: string, details: Record<string, unknown>): SampleRecordView => ({
-    index: 0,
-    label: 0,
-    status,
-    adversarial_prediction: null,
-    target: null,
-    distances: null,
-    time_ms: 1,
-    cost: { forward: 0, gradient: 0, solver_calls: 0 },
-    claims: [],
-    details,
-  });
+  const record = (status: string, details: Record<string, unknown>): SampleRecordView => recordView({ status, label: 0, details });
 
   it('average validated searches only, and name the share after t', () => {
     const records = [
