@@ -1,9 +1,11 @@
 // tfjs-backend-wasm's BatchMatMul hands only untransposed operands to XNNPACK; with transposeA or
 // transposeB it runs a plain loop, 14–50× slower on dense-layer gradients (measured on a
 // 128×9216·128×128 product: 467 ms transposed vs 9 ms). Every dense layer's backward pass asks for
-// those transposes, so this wrapper materialises them with Transpose and calls the fast path.
+// those transposes, so this wrapper materialises them with Transpose and calls the fast path. With
+// gauntlet's native kernels (native-kernels.ts) every case they take goes to them instead.
 import * as tf from '@tensorflow/tfjs';
 import { disposeIntermediates } from './dispose-intermediates.js';
+import { nativeMatMul } from './native-mat-mul.js';
 
 /** Wraps the wasm backend's registered kernel, which does the multiplication itself. */
 export function batchMatMulWasm(native: tf.KernelConfig): tf.KernelConfig {
@@ -11,6 +13,8 @@ export function batchMatMulWasm(native: tf.KernelConfig): tf.KernelConfig {
     const { inputs, backend, attrs } = args;
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    const viaNative = nativeMatMul(backend, { a, b, transposeA, transposeB, relu: false });
+    if (viaNative !== undefined) return viaNative;
     if (!transposeA && !transposeB) return native.kernelFunc(args);
     const transpose = tf.getKernel('Transpose', 'wasm');
     if (transpose === undefined) throw new Error('BatchMatMul (wasm): kernel Transpose is missing');

@@ -6,6 +6,8 @@
 // padding wider than the filter) go to the native kernel.
 import * as tf from '@tensorflow/tfjs';
 import { disposeIntermediates } from './dispose-intermediates.js';
+import { nativeKernels } from './native-kernels.js';
+import { allocateFloat32, float32View } from './wasm-heap.js';
 
 interface Conv2DBackpropInputAttrs {
   strides: [number, number] | number;
@@ -31,6 +33,14 @@ export function conv2DBackpropInputWasm(native: tf.KernelConfig): tf.KernelConfi
     const bottom = inHeight + padInfo.top - outHeight;
     const right = inWidth + padInfo.left - outWidth;
     if (strideHeight !== 1 || strideWidth !== 1 || Math.min(top, left, bottom, right) < 0) return native.kernelFunc(args);
+    const kernels = nativeKernels();
+    if (kernels !== undefined && inputShape.every((d) => d > 0)) {
+      // the native kernels turn the filter and convolve in one call (native/src/kernels.cc)
+      const dx = allocateFloat32(backend, inputShape);
+      const dims = Int32Array.from([...inputShape, filterHeight, filterWidth, filter.shape[3], outHeight, outWidth, padInfo.top, padInfo.left]);
+      kernels.conv2dBackpropInput(dims, float32View(backend, dy), float32View(backend, filter), float32View(backend, dx));
+      return dx;
+    }
 
     const run = (kernelName: string, kernelInputs: Record<string, tf.TensorInfo>, kernelAttrs: Record<string, unknown>): tf.TensorInfo => {
       const kernel = tf.getKernel(kernelName, 'wasm');

@@ -3,6 +3,8 @@
 // input channels, which Conv2DBackpropInput turns into a stride-1 Conv2D with few output channels.
 import * as tf from '@tensorflow/tfjs';
 import { columnGroup, convolveColumnGroups, type StrideOneConv } from './column-groups.js';
+import { nativeKernels } from './native-kernels.js';
+import { allocateFloat32, float32View } from './wasm-heap.js';
 
 interface Conv2DAttrs {
   strides: [number, number] | number;
@@ -26,11 +28,33 @@ function strideOneConv(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: Conv2DAtt
   return { x, filter, top, bottom, left, right };
 }
 
+/**
+ * The convolution on the native kernels (native-kernels.ts), with bias and ReLU fused, when they are
+ * available and the case is theirs: stride 1, padding no wider than the filter, linear or ReLU.
+ */
+function nativeConv(backend: unknown, conv: StrideOneConv, bias: tf.TensorInfo | undefined, relu: boolean): tf.TensorInfo | undefined {
+  const kernels = nativeKernels();
+  const [n, h, w, c] = conv.x.shape;
+  const [kh, kw, , co] = conv.filter.shape;
+  if (kernels === undefined || conv.top >= kh || conv.left >= kw) return undefined;
+  const oh = h + conv.top + conv.bottom - kh + 1;
+  const ow = w + conv.left + conv.right - kw + 1;
+  if (oh <= 0 || ow <= 0 || h * w * c === 0) return undefined;
+  const out = allocateFloat32(backend, [n, oh, ow, co]);
+  if (n * oh * ow * co === 0) return out;
+  const dims = Int32Array.from([n, h, w, c, kh, kw, co, oh, ow, conv.top, conv.left]);
+  // views only after the last allocation (see wasm-heap.ts)
+  kernels.conv2d(dims, float32View(backend, conv.x), float32View(backend, conv.filter), bias === undefined ? null : float32View(backend, bias), relu, float32View(backend, out));
+  return out;
+}
+
 /** Wraps the wasm backend's registered kernel, which runs the (grouped or not) convolution. */
 export function conv2DWasm(native: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc: tf.KernelFunc = (args) => {
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
     const conv = strideOneConv(x, filter, args.attrs as unknown as Conv2DAttrs);
+    const viaNative = conv === undefined ? undefined : nativeConv(args.backend, conv, undefined, false);
+    if (viaNative !== undefined) return viaNative;
     const group = conv === undefined ? undefined : columnGroup(conv);
     if (conv === undefined || group === undefined) return native.kernelFunc(args);
     return convolveColumnGroups(args.backend, native.kernelFunc, conv, group);
@@ -49,6 +73,9 @@ export function fusedConv2DWasm(native: tf.KernelConfig): tf.KernelConfig {
     const plainBias = bias === undefined || (bias.dtype === 'float32' && bias.shape.length === 1 && bias.shape[0] === outChannels);
     if (preluActivationWeights !== undefined || attrs.activation === 'prelu' || !plainBias) return native.kernelFunc(args);
     const conv = strideOneConv(x, filter, attrs);
+    const activation = attrs.activation ?? 'linear';
+    const viaNative = conv === undefined || (activation !== 'linear' && activation !== 'relu') ? undefined : nativeConv(args.backend, conv, bias, activation === 'relu');
+    if (viaNative !== undefined) return viaNative;
     const group = conv === undefined ? undefined : columnGroup(conv);
     if (conv === undefined || group === undefined) return native.kernelFunc(args);
     return convolveColumnGroups(args.backend, native.kernelFunc, conv, group, { bias, attrs: args.attrs ?? {} });

@@ -7,6 +7,7 @@
 // only padding) passes none. Each input sums the windows it wins in the cpu backend's order
 // (ascending output row, then column) in double precision, so results match it bit for bit.
 import * as tf from '@tensorflow/tfjs';
+import { nativeKernels } from './native-kernels.js';
 import { allocateFloat32, float32View } from './wasm-heap.js';
 
 interface MaxPoolGradAttrs {
@@ -31,6 +32,14 @@ export function maxPoolGradWasm(native: tf.KernelConfig): tf.KernelConfig {
     const filterWidth = info.effectiveFilterWidth;
     if (dy.shape.length !== 4 || dy.shape[0] !== batchSize || dy.shape[1] !== outHeight || dy.shape[2] !== outWidth || dy.shape[3] !== inChannels) {
       throw new Error(`MaxPoolGrad (wasm): dy has shape [${dy.shape.join(', ')}], expected [${info.outShape.join(', ')}]`);
+    }
+    const kernels = nativeKernels();
+    if (kernels !== undefined && batchSize * info.inHeight * info.inWidth * inChannels > 0) {
+      // the same rule and the same sums in native code (native/src/kernels.cc), bit for bit
+      const out = allocateFloat32(backend, input.shape);
+      const dims = Int32Array.from([batchSize, info.inHeight, info.inWidth, inChannels, filterHeight, filterWidth, strideHeight, strideWidth, outHeight, outWidth, info.padInfo.top, info.padInfo.left]);
+      kernels.maxPoolGrad(dims, float32View(backend, input), float32View(backend, dy), float32View(backend, out));
+      return out;
     }
     const winners = firstMaxima(float32View(backend, input), info);
     const out = allocateFloat32(backend, input.shape);

@@ -6,7 +6,9 @@ import { batchMatMulWasm } from './batch-mat-mul-wasm.js';
 import { conv2DBackpropFilterWasm } from './conv2d-backprop-filter-wasm.js';
 import { conv2DBackpropInputWasm } from './conv2d-backprop-input-wasm.js';
 import { conv2DWasm, fusedConv2DWasm } from './conv2d-wasm.js';
+import { fusedMatMulWasm } from './fused-mat-mul-wasm.js';
 import { maxPoolGradWasm } from './max-pool-grad-wasm.js';
+import { maxPoolWasm } from './max-pool-wasm.js';
 import { castWasm, identityWasm } from './share-data-wasm.js';
 
 let registered = false;
@@ -18,6 +20,8 @@ export function registerWasmKernels(): void {
   wrapNative('Conv2DBackpropInput', conv2DBackpropInputWasm);
   wrapNative('BatchMatMul', batchMatMulWasm);
   wrapNative('MaxPoolGrad', maxPoolGradWasm);
+  wrapNative('MaxPool', maxPoolWasm);
+  wrapNative('_FusedMatMul', fusedMatMulWasm);
   wrapNative('Add', addWasm);
   wrapNative('Identity', identityWasm);
   wrapNative('Cast', castWasm);

@@ -1,0 +1,67 @@
+// gauntlet's optional native kernels (native/, built by `npm ci` when a C++ compiler and Node's
+// headers are present): float32 convolutions and their input gradient, max pooling and its gradient,
+// and matrix products, run
+// with AVX2+FMA where the CPU has them, in place on the tfjs wasm heap. When the addon is missing,
+// fails to load, or GAUNTLET_NATIVE=0 is set, gauntlet uses its wasm kernels alone.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** [n, h, w, c, kh, kw, co, oh, ow, top, left]: a stride-1 undilated NHWC convolution. */
+export type ConvDims = Int32Array;
+/** [n, h, w, c, fh, fw, sh, sw, oh, ow, top, left]: max-pool windows. */
+export type PoolDims = Int32Array;
+/** [batch, m, k, n, transposeA, transposeB, broadcastA, broadcastB] (flags 0 or 1). */
+export type MatMulDims = Int32Array;
+
+export interface NativeKernels {
+  /** out = relu?(conv(x, filter) + bias?) */
+  conv2d(dims: ConvDims, x: Float32Array, filter: Float32Array, bias: Float32Array | null, relu: boolean, out: Float32Array): void;
+  /** dx of the convolution `dims` from dy */
+  conv2dBackpropInput(dims: ConvDims, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
+  /** dx: each window's gradient goes to its first strictly greatest input (the cpu backend's rule) */
+  maxPoolGrad(dims: PoolDims, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /** y: each window's greatest value (NaN ignored, −∞ for an empty window: the cpu backend's rule) */
+  maxPool(dims: PoolDims, x: Float32Array, y: Float32Array): void;
+  /** c = relu?(op(a)·op(b) + bias?), per batch entry */
+  matMul(dims: MatMulDims, a: Float32Array, b: Float32Array, bias: Float32Array | null, relu: boolean, c: Float32Array): void;
+  /** the instruction set in use: 'avx2' or 'generic' */
+  isa(): string;
+  /** switches the instruction set for the whole process (tests compare the two) */
+  useIsa(isa: 'avx2' | 'generic'): string;
+}
+
+const ADDON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'build', 'Release', 'gauntlet_kernels.node');
+
+let loaded: { kernels?: NativeKernels; status: string } | undefined;
+let enabled = true;
+
+function load(): { kernels?: NativeKernels; status: string } {
+  if (process.env.GAUNTLET_NATIVE === '0') return { status: 'off (GAUNTLET_NATIVE=0)' };
+  if (!existsSync(ADDON)) return { status: 'not built (npm ci builds it when a C++ compiler is present; see native/build.mjs)' };
+  try {
+    const kernels = createRequire(import.meta.url)(ADDON) as NativeKernels;
+    return { kernels, status: `native ${kernels.isa()}` };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: `failed to load: ${message.split('\n')[0]}` };
+  }
+}
+
+/** The native kernels, or undefined when they are not available here (or switched off). */
+export function nativeKernels(): NativeKernels | undefined {
+  loaded ??= load();
+  return enabled ? loaded.kernels : undefined;
+}
+
+/** Switches the native kernels off and on again in this thread, so tests can run both paths. */
+export function useNativeKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** One line for logs and run.json: 'native avx2', 'not built (…)', 'off (GAUNTLET_NATIVE=0)'. */
+export function nativeKernelsStatus(): string {
+  loaded ??= load();
+  return loaded.status;
+}

@@ -1,0 +1,245 @@
+// N-API entry points of gauntlet's native kernels. Every tensor arrives as a Float32Array (a view of
+// the tfjs wasm heap, or any other float32 memory) and its length is checked against the shape, so
+// a wrong call throws a JavaScript error instead of touching memory it does not own.
+#include <node_api.h>
+
+#include <cstring>
+#include <string>
+
+#include "kernels.h"
+
+namespace {
+
+using namespace gauntlet;
+
+struct Impl {
+  const char* name;
+  void (*conv2d)(const ConvShape&, const float*, const float*, const float*, bool, float*);
+  void (*conv2dBackpropInput)(const ConvShape&, const float*, const float*, float*);
+  void (*maxPoolGrad)(const PoolShape&, const float*, const float*, float*);
+  void (*maxPool)(const PoolShape&, const float*, float*);
+  void (*matMul)(const MatMulShape&, const float*, const float*, const float*, bool, float*);
+};
+
+const Impl kGeneric{"generic", generic::conv2d, generic::conv2dBackpropInput, generic::maxPoolGrad, generic::maxPool, generic::matMul};
+#if defined(__x86_64__)
+const Impl kAvx2{"avx2", avx2::conv2d, avx2::conv2dBackpropInput, avx2::maxPoolGrad, avx2::maxPool, avx2::matMul};
+#endif
+
+bool cpuHasAvx2() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  return false;
+#endif
+}
+
+const Impl* current = nullptr;
+
+struct Failure {
+  std::string message;
+};
+
+napi_value fail(napi_env env, const std::string& message) {
+  napi_throw_error(env, nullptr, message.c_str());
+  return nullptr;
+}
+
+void check(napi_status status, const char* what) {
+  if (status != napi_ok) throw Failure{std::string("gauntlet native: ") + what};
+}
+
+template <size_t N>
+void args(napi_env env, napi_callback_info info, napi_value (&out)[N]) {
+  size_t count = N;
+  check(napi_get_cb_info(env, info, &count, out, nullptr, nullptr), "bad call");
+  if (count < N) throw Failure{"gauntlet native: expected " + std::to_string(N) + " arguments"};
+}
+
+/** The data of a typed array of the given type, checked to hold exactly `length` elements. */
+template <typename T>
+T* typedArray(napi_env env, napi_value value, napi_typedarray_type type, size_t length, const char* name) {
+  bool is = false;
+  check(napi_is_typedarray(env, value, &is), name);
+  if (!is) throw Failure{std::string("gauntlet native: ") + name + " must be a typed array"};
+  napi_typedarray_type actual;
+  size_t count = 0;
+  void* data = nullptr;
+  check(napi_get_typedarray_info(env, value, &actual, &count, &data, nullptr, nullptr), name);
+  if (actual != type) throw Failure{std::string("gauntlet native: ") + name + " has the wrong element type"};
+  if (length != SIZE_MAX && count != length) {
+    throw Failure{std::string("gauntlet native: ") + name + " holds " + std::to_string(count) + " elements, expected " +
+                  std::to_string(length)};
+  }
+  return static_cast<T*>(data);
+}
+
+bool isNullish(napi_env env, napi_value value) {
+  napi_valuetype type;
+  check(napi_typeof(env, value, &type), "typeof");
+  return type == napi_null || type == napi_undefined;
+}
+
+ConvShape convShape(napi_env env, napi_value dims) {
+  const int32_t* d = typedArray<int32_t>(env, dims, napi_int32_array, 11, "conv dims");
+  ConvShape s{d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10]};
+  if (s.n < 0 || s.h <= 0 || s.w <= 0 || s.c <= 0 || s.kh <= 0 || s.kw <= 0 || s.co <= 0 || s.oh <= 0 || s.ow <= 0 ||
+      s.top < 0 || s.left < 0 || s.top >= s.kh || s.left >= s.kw) {
+    throw Failure{"gauntlet native: unsupported convolution shape"};
+  }
+  return s;
+}
+
+size_t elements(int32_t a, int32_t b, int32_t c, int32_t d) { return size_t(a) * size_t(b) * size_t(c) * size_t(d); }
+
+// conv2d(dims: Int32Array[n,h,w,c,kh,kw,co,oh,ow,top,left], x, filter, bias | null, relu: boolean, out)
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  try {
+    napi_value a[6];
+    args(env, info, a);
+    const ConvShape s = convShape(env, a[0]);
+    const float* x = typedArray<float>(env, a[1], napi_float32_array, elements(s.n, s.h, s.w, s.c), "x");
+    const float* filter = typedArray<float>(env, a[2], napi_float32_array, elements(s.kh, s.kw, s.c, s.co), "filter");
+    const float* bias = isNullish(env, a[3]) ? nullptr : typedArray<float>(env, a[3], napi_float32_array, s.co, "bias");
+    bool relu = false;
+    check(napi_get_value_bool(env, a[4], &relu), "relu must be a boolean");
+    float* out = typedArray<float>(env, a[5], napi_float32_array, elements(s.n, s.oh, s.ow, s.co), "out");
+    current->conv2d(s, x, filter, bias, relu, out);
+    return nullptr;
+  } catch (const Failure& f) {
+    return fail(env, f.message);
+  }
+}
+
+// conv2dBackpropInput(dims as for conv2d, dy [n,oh,ow,co], filter, dx [n,h,w,c])
+napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
+  try {
+    napi_value a[4];
+    args(env, info, a);
+    const ConvShape s = convShape(env, a[0]);
+    const float* dy = typedArray<float>(env, a[1], napi_float32_array, elements(s.n, s.oh, s.ow, s.co), "dy");
+    const float* filter = typedArray<float>(env, a[2], napi_float32_array, elements(s.kh, s.kw, s.c, s.co), "filter");
+    float* dx = typedArray<float>(env, a[3], napi_float32_array, elements(s.n, s.h, s.w, s.c), "dx");
+    current->conv2dBackpropInput(s, dy, filter, dx);
+    return nullptr;
+  } catch (const Failure& f) {
+    return fail(env, f.message);
+  }
+}
+
+PoolShape poolShape(napi_env env, napi_value dims) {
+  const int32_t* d = typedArray<int32_t>(env, dims, napi_int32_array, 12, "pool dims");
+  const PoolShape s{d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11]};
+  if (s.n < 0 || s.h <= 0 || s.w <= 0 || s.c <= 0 || s.fh <= 0 || s.fw <= 0 || s.sh <= 0 || s.sw <= 0 || s.oh <= 0 ||
+      s.ow <= 0) {
+    throw Failure{"gauntlet native: unsupported pooling shape"};
+  }
+  return s;
+}
+
+// maxPoolGrad(dims: Int32Array[n,h,w,c,fh,fw,sh,sw,oh,ow,top,left], x, dy, dx)
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  try {
+    napi_value a[4];
+    args(env, info, a);
+    const PoolShape s = poolShape(env, a[0]);
+    const float* x = typedArray<float>(env, a[1], napi_float32_array, elements(s.n, s.h, s.w, s.c), "x");
+    const float* dy = typedArray<float>(env, a[2], napi_float32_array, elements(s.n, s.oh, s.ow, s.c), "dy");
+    float* dx = typedArray<float>(env, a[3], napi_float32_array, elements(s.n, s.h, s.w, s.c), "dx");
+    current->maxPoolGrad(s, x, dy, dx);
+    return nullptr;
+  } catch (const Failure& f) {
+    return fail(env, f.message);
+  }
+}
+
+// maxPool(dims as for maxPoolGrad, x, y)
+napi_value MaxPool(napi_env env, napi_callback_info info) {
+  try {
+    napi_value a[3];
+    args(env, info, a);
+    const PoolShape s = poolShape(env, a[0]);
+    const float* x = typedArray<float>(env, a[1], napi_float32_array, elements(s.n, s.h, s.w, s.c), "x");
+    float* y = typedArray<float>(env, a[2], napi_float32_array, elements(s.n, s.oh, s.ow, s.c), "y");
+    current->maxPool(s, x, y);
+    return nullptr;
+  } catch (const Failure& f) {
+    return fail(env, f.message);
+  }
+}
+
+// matMul(dims: Int32Array[batch,m,k,n,transposeA,transposeB,broadcastA,broadcastB], a, b, bias | null, relu, c)
+napi_value MatMul(napi_env env, napi_callback_info info) {
+  try {
+    napi_value a[6];
+    args(env, info, a);
+    const int32_t* d = typedArray<int32_t>(env, a[0], napi_int32_array, 8, "matMul dims");
+    const MatMulShape s{d[0], d[1], d[2], d[3], d[4] != 0, d[5] != 0, d[6] != 0, d[7] != 0};
+    if (s.batch <= 0 || s.m <= 0 || s.k <= 0 || s.n <= 0) throw Failure{"gauntlet native: unsupported matMul shape"};
+    const size_t batchA = s.broadcastA ? 1 : size_t(s.batch);
+    const size_t batchB = s.broadcastB ? 1 : size_t(s.batch);
+    const float* left = typedArray<float>(env, a[1], napi_float32_array, batchA * s.m * s.k, "a");
+    const float* right = typedArray<float>(env, a[2], napi_float32_array, batchB * s.k * s.n, "b");
+    const float* bias = isNullish(env, a[3]) ? nullptr : typedArray<float>(env, a[3], napi_float32_array, s.n, "bias");
+    bool relu = false;
+    check(napi_get_value_bool(env, a[4], &relu), "relu must be a boolean");
+    float* out = typedArray<float>(env, a[5], napi_float32_array, size_t(s.batch) * s.m * s.n, "c");
+    current->matMul(s, left, right, bias, relu, out);
+    return nullptr;
+  } catch (const Failure& f) {
+    return fail(env, f.message);
+  }
+}
+
+// isa(): the instruction set in use; useIsa('avx2' | 'generic') switches (tests compare the two)
+napi_value Isa(napi_env env, napi_callback_info) {
+  napi_value result;
+  napi_create_string_utf8(env, current->name, NAPI_AUTO_LENGTH, &result);
+  return result;
+}
+
+napi_value UseIsa(napi_env env, napi_callback_info info) {
+  try {
+    napi_value a[1];
+    args(env, info, a);
+    char name[16] = {0};
+    size_t length = 0;
+    check(napi_get_value_string_utf8(env, a[0], name, sizeof name, &length), "isa must be a string");
+    if (std::strcmp(name, "generic") == 0) {
+      current = &kGeneric;
+#if defined(__x86_64__)
+    } else if (std::strcmp(name, "avx2") == 0 && cpuHasAvx2()) {
+      current = &kAvx2;
+#endif
+    } else {
+      throw Failure{std::string("gauntlet native: instruction set '") + name + "' is not available here"};
+    }
+    return Isa(env, info);
+  } catch (const Failure& f) {
+    return fail(env, f.message);
+  }
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  if (current == nullptr) {
+#if defined(__x86_64__)
+    current = cpuHasAvx2() ? &kAvx2 : &kGeneric;
+#else
+    current = &kGeneric;
+#endif
+  }
+  const napi_property_descriptor functions[] = {
+      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"isa", nullptr, Isa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"useIsa", nullptr, UseIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
+  return exports;
+}
