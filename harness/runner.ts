@@ -140,6 +140,7 @@ async function runWith(experiment: Experiment, options: RunOptions, prepared: Pr
     seed: experiment.seed,
     backend: backend.backend,
     backend_tried: backend.tried,
+    kernels: backend.kernels,
     workers,
     jobs_left_out: leftOut,
     shard: shard === undefined ? null : `${shard.index + 1}/${shard.count}`,

@@ -2,6 +2,7 @@
 // test images, for mnist-mlp-60-30 and mnist-lenet5, beside the PyTorch reference (same weights,
 // same images, 2 threads) when /usr/bin/python3 has torch, with the agreement of the two. Each
 // timed gauntlet run is followed by a PyTorch run and the ratio is the median of per-pair ratios.
+// A forward or gradient run is CALLS_PER_RUN calls on the batch, on both sides.
 import type { Dataset } from '../data/dataset.js';
 import type { ModelHandle } from '../types.js';
 import type { BenchSection } from './bench-section.js';
@@ -14,15 +15,23 @@ const MODELS = ['mnist-mlp-60-30', 'mnist-lenet5'];
 const BATCH = 1024;
 const PGD_IMAGES = 1000;
 const PGD_RUNS = 3;
+/**
+ * Forward and gradient runs time this many consecutive calls on the batch (both engines alike): a
+ * single call lasts 5–70 ms, short enough for one scheduling hiccup to move a pair's ratio by 2×.
+ */
+const CALLS_PER_RUN = 8;
 
-/** One untimed warm-up (when asked), then `runs` timed runs of gauntlet, each followed by one of PyTorch. */
-async function paired(runs: number, warmUp: boolean, items: number, ours: () => Promise<void>, theirs: (() => Promise<number>) | undefined): Promise<PairedRates> {
+/**
+ * One untimed warm-up (when asked), then `runs` timed runs of gauntlet (`calls` consecutive calls
+ * each), each followed by one of PyTorch.
+ */
+async function paired(runs: number, warmUp: boolean, items: number, calls: number, ours: () => Promise<void>, theirs: (() => Promise<number>) | undefined): Promise<PairedRates> {
   if (warmUp) await ours();
   const rates: Required<PairedRates> = { ours: [], theirs: [] };
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    await ours();
-    rates.ours.push((items * 1000) / (performance.now() - start));
+    for (let call = 0; call < calls; call++) await ours();
+    rates.ours.push((items * calls * 1000) / (performance.now() - start));
     if (theirs !== undefined) rates.theirs.push(await theirs());
   }
   return theirs === undefined ? { ours: rates.ours } : rates;
@@ -33,16 +42,16 @@ async function benchModel(model: ModelHandle, test: Dataset, runs: number, torch
   const name = model.name;
   const batch = test.images.subarray(0, BATCH * model.inputSize);
   const labels = Int32Array.from(test.labels.subarray(0, BATCH));
-  const reference = (op: TorchOp): (() => Promise<number>) | undefined => (torch === undefined ? undefined : () => torch.rate(op));
+  const reference = (op: TorchOp, calls: number): (() => Promise<number>) | undefined => (torch === undefined ? undefined : () => torch.rate(op, calls));
   const row = (figure: string) => ({ model: name, figure, unit: 'images/s' });
-  const forward = await paired(runs, true, BATCH, async () => void (await model.predict(batch)), reference('forward'));
-  const gradient = await paired(runs, true, BATCH, async () => void (await model.inputGradient(batch, { kind: 'cross-entropy', labels })), reference('gradient'));
+  const forward = await paired(runs, true, BATCH, CALLS_PER_RUN, async () => void (await model.predict(batch)), reference('forward', CALLS_PER_RUN));
+  const gradient = await paired(runs, true, BATCH, CALLS_PER_RUN, async () => void (await model.inputGradient(batch, { kind: 'cross-entropy', labels })), reference('gradient', CALLS_PER_RUN));
   const figures = [pairedFigure(row(`forward, batch ${BATCH} (images/s)`), forward), pairedFigure(row(`input gradient, batch ${BATCH} (images/s)`), gradient)];
   log(`PGD-40 on ${PGD_IMAGES} images, ${name}`);
   // PGD takes seconds a run: fewer repetitions, no warm-up beyond the engine figures above.
   const pgdParams = { epsilon: 0.1, steps: 40, step_size: 0.01, restarts: 1 };
   const first = Array.from({ length: PGD_IMAGES }, (_, i) => i);
-  const attack = await paired(Math.min(runs, PGD_RUNS), false, PGD_IMAGES, async () => void (await pluginEndToEnd('pgd', pgdParams, [model], test, first)), reference('pgd'));
+  const attack = await paired(Math.min(runs, PGD_RUNS), false, PGD_IMAGES, 1, async () => void (await pluginEndToEnd('pgd', pgdParams, [model], test, first)), reference('pgd', 1));
   figures.push(pairedFigure(row(`PGD-40 end to end, ${PGD_IMAGES} images (images/s)`), attack));
   return figures;
 }

@@ -148,7 +148,10 @@ def main():
     warm = set()
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
     for line in sys.stdin:
-        name = line.strip()
+        # "<op>" or "<op> <calls>": one timed run of <calls> consecutive calls
+        parts = line.split()
+        name = parts[0] if parts else ""
+        calls = int(parts[1]) if len(parts) > 1 else 1
         if name not in commands:
             raise SystemExit(f"torch reference: unknown command {name!r}")
         fn, n = commands[name]
@@ -156,8 +159,9 @@ def main():
             fn()
             warm.add(name)
         start = time.perf_counter()
-        fn()
-        print(n / (time.perf_counter() - start), flush=True)
+        for _ in range(calls):
+            fn()
+        print(n * calls / (time.perf_counter() - start), flush=True)
 
 
 main()

@@ -65,9 +65,9 @@ export class TorchReference {
     }
   }
 
-  /** Items per second of one timed run of `op`. */
-  async rate(op: TorchOp): Promise<number> {
-    this.child.stdin.write(`${op}\n`);
+  /** Items per second of one timed run of `op`: `calls` consecutive calls, timed together. */
+  async rate(op: TorchOp, calls = 1): Promise<number> {
+    this.child.stdin.write(`${op} ${calls}\n`);
     const rate = Number(await nextLine(this.lines, this.model, this.stderr));
     if (!Number.isFinite(rate)) throw new Error(`torch reference for ${this.model} answered ${op} with no rate`);
     return rate;

@@ -26,7 +26,7 @@ export interface BenchArgs {
 
 const LATEST = 'results/bench/latest.csv';
 
-type BenchRow = BenchFigure & { section: string; backend: string; workers: number; cores: number };
+type BenchRow = BenchFigure & { section: string; backend: string; kernels: string; workers: number; cores: number };
 
 function selectedSections(only: string[] | undefined): typeof BENCH_SECTIONS {
   if (only === undefined || only.length === 0) return BENCH_SECTIONS;
@@ -45,7 +45,7 @@ export async function benchCommand(args: BenchArgs): Promise<BenchFigure[]> {
   const log = (line: string): void => {
     process.stderr.write(`bench: ${line}\n`);
   };
-  log(`backend ${backend.backend}, ${workers} worker(s), ${hostCores()} cores, ${args.runs} runs per figure; sections: ${sections.map((s) => s.id).join(', ')}`);
+  log(`backend ${backend.backend} (kernels: ${backend.kernels}), ${workers} worker(s), ${hostCores()} cores, ${args.runs} runs per figure; sections: ${sections.map((s) => s.id).join(', ')}`);
   const models = [...new Set(sections.flatMap((s) => s.models))];
   const pool = workers > 1 ? await ModelPool.start({ workers, backend: args.backend, models }) : undefined;
   const handles = new Map<string, ModelHandle>();
@@ -63,7 +63,7 @@ export async function benchCommand(args: BenchArgs): Promise<BenchFigure[]> {
     for (const section of sections) {
       log(`section ${section.id}: ${section.describe}`);
       const figures = await section.run({ test, runs: args.runs, model, log });
-      rows.push(...figures.map((f) => ({ section: section.id, ...f, backend: backend.backend, workers, cores: hostCores() })));
+      rows.push(...figures.map((f) => ({ section: section.id, ...f, backend: backend.backend, kernels: backend.kernels, workers, cores: hostCores() })));
     }
   } finally {
     await pool?.close();
@@ -76,7 +76,7 @@ export async function benchCommand(args: BenchArgs): Promise<BenchFigure[]> {
   return rows;
 }
 
-const COLUMNS = ['section', 'model', 'figure', 'unit', 'median', 'min', 'max', 'runs', 'torch_median', 'torch_min', 'torch_max', 'ratio', 'ratio_min', 'ratio_max', 'agreement', 'backend', 'workers', 'cores'];
+const COLUMNS = ['section', 'model', 'figure', 'unit', 'median', 'min', 'max', 'runs', 'torch_median', 'torch_min', 'torch_max', 'ratio', 'ratio_min', 'ratio_max', 'agreement', 'backend', 'kernels', 'workers', 'cores'];
 
 /** The rows of an earlier latest.csv that has a section column (older files are replaced whole). */
 function previousRows(): Record<string, string>[] {

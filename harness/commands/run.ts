@@ -83,7 +83,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       interrupt: controller.signal,
     });
     process.stdout.write(formatSummary(result.rows) + '\n');
-    process.stdout.write(`backend ${result.info.backend}, ${result.info.workers} worker(s); results in ${outDir}/ (${RUN_FILES.samples}, ${RUN_FILES.leaderboard})\n`);
+    process.stdout.write(`backend ${result.info.backend}${result.info.kernels !== undefined && result.info.backend === 'wasm' ? ` (kernels: ${result.info.kernels})` : ''}, ${result.info.workers} worker(s); results in ${outDir}/ (${RUN_FILES.samples}, ${RUN_FILES.leaderboard})\n`);
     process.stdout.write(ledgerSummary(result.contradictions.map(describeContradiction), join(outDir, LEDGER_FILES.contradictions)));
     if (result.info.status === 'interrupted') return 130;
     return args.strict === true && result.contradictions.length > 0 ? CONTRADICTION_EXIT : 0;

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from '../config/experiment.js';
 import { UserError } from '../errors.js';
+import { nativeKernelsStatus } from './kernels/native-kernels.js';
 import { registerWasmKernels } from './kernels/register-wasm.js';
 
 type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
@@ -19,6 +20,8 @@ const NATIVE_PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
 export interface BackendSelection {
   /** the tfjs backend now active ('tensorflow', 'wasm' or 'cpu') */
   backend: string;
+  /** on wasm, whether gauntlet's native kernels run ('native avx2', 'not built (…)', …); else 'n/a' */
+  kernels: string;
   /** backends probed before it that failed, in order */
   tried: { backend: string; error: string }[];
 }
@@ -26,7 +29,8 @@ export interface BackendSelection {
 export async function selectBackend(choice: BackendChoice): Promise<BackendSelection> {
   if (choice !== 'auto') {
     try {
-      return { backend: await activate(choice), tried: [] };
+      const backend = await activate(choice);
+      return { backend, kernels: kernelsOf(backend), tried: [] };
     } catch (error) {
       throw new UserError(`backend '${choice}' is not usable here: ${describe(error)} (use backend: auto to fall back)`);
     }
@@ -34,7 +38,8 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendSelec
   const tried: { backend: string; error: string }[] = [];
   for (const candidate of AUTO_ORDER) {
     try {
-      return { backend: await activate(candidate), tried };
+      const backend = await activate(candidate);
+      return { backend, kernels: kernelsOf(backend), tried };
     } catch (error) {
       tried.push({ backend: candidate, error: describe(error) });
     }
@@ -58,6 +63,10 @@ async function activate(choice: ConcreteBackend): Promise<string> {
   if (!(await tf.setBackend(name))) throw new Error(`tfjs could not initialise the '${name}' backend`);
   await tf.ready();
   return tf.getBackend();
+}
+
+function kernelsOf(backend: string): string {
+  return backend === 'wasm' ? nativeKernelsStatus() : 'n/a';
 }
 
 function describe(error: unknown): string {

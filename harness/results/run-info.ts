@@ -23,6 +23,8 @@ export interface RunInfo {
   seed: number;
   backend: string;
   backend_tried: { backend: string; error: string }[];
+  /** on wasm: gauntlet's native kernels in use ('native avx2'), or why not; absent in runs before them */
+  kernels?: string;
   /** model worker threads (1: in-process) */
   workers: number;
   /** jobs left out because the model lacks what the plugin needs (config `incompatible: skip`) */

@@ -31,7 +31,8 @@ inline v8 load(const float* p) {
 }
 inline void store(float* p, v8 v) { std::memcpy(p, &v, sizeof v); }
 inline v8 splat(float s) { return v8{s, s, s, s, s, s, s, s}; }
-inline v8 relu8(v8 v) { return v > 0 ? v : v8{}; }
+// max(0, v) as the cpu backend computes it: NaN stays NaN, -0 becomes +0
+inline v8 relu8(v8 v) { return v <= 0 ? v8{} : v; }
 
 inline int roundUp8(int n) { return (n + 7) / 8 * 8; }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../harness/engine/backend.js';
+import { nativeKernels, nativeKernelsStatus } from '../../harness/engine/kernels/native-kernels.js';
 import { UserError } from '../../harness/errors.js';
 
 // This machine has neither libtensorflow nor a GPU: the native probes must fail cleanly.
@@ -19,7 +20,13 @@ describe('selectBackend', () => {
   });
 
   it('selects cpu when asked', async () => {
-    expect(await selectBackend('cpu')).toEqual({ backend: 'cpu', tried: [] });
+    expect(await selectBackend('cpu')).toEqual({ backend: 'cpu', kernels: 'n/a', tried: [] });
+  });
+
+  it('reports on wasm whether the native kernels run', async () => {
+    const { kernels } = await selectBackend('wasm');
+    expect(kernels).toBe(nativeKernelsStatus());
+    expect(kernels).toMatch(nativeKernels() === undefined ? /^(not built|off|failed to load)/ : /^native (avx2|generic)$/);
   });
 
   it('refuses an explicit backend that cannot run, saying why', async () => {

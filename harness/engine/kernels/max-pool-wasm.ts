@@ -20,7 +20,9 @@ export function maxPoolWasm(native: tf.KernelConfig): tf.KernelConfig {
     if (kernels === undefined || x.dtype !== 'float32' || x.shape.length !== 4 || x.shape.some((d) => d === 0)) return native.kernelFunc(args);
     const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolAttrs;
     const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-    if (info.outHeight <= 0 || info.outWidth <= 0) return native.kernelFunc(args);
+    // a 1×1 window that keeps the shape is the identity (NaN included) in the cpu backend and XNNPACK
+    const identity = info.filterHeight === 1 && info.filterWidth === 1 && info.outHeight === info.inHeight && info.outWidth === info.inWidth;
+    if (identity || info.outHeight <= 0 || info.outWidth <= 0) return native.kernelFunc(args);
     const out = allocateFloat32(backend, info.outShape);
     const dims = Int32Array.from([
       info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.effectiveFilterHeight, info.effectiveFilterWidth,

@@ -35,7 +35,7 @@ export function nativeMatMul(backend: unknown, call: NativeMatMulCall): tf.Tenso
   if (batchA !== batchB && batchA !== 1 && batchB !== 1) return undefined;
   const outer = tf.backend_util.assertAndGetBroadcastShape(outerA, outerB);
   const batch = Math.max(batchA, batchB);
-  if (product(outer) !== batch) return undefined;
+  if (batch === 0 || product(outer) !== batch) return undefined;
   const out = allocateFloat32(backend, [...outer, m, n]);
   const dims = Int32Array.from([batch, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, batchA === 1 && batch > 1 ? 1 : 0, batchB === 1 && batch > 1 ? 1 : 0]);
   // views only after the last allocation (see wasm-heap.ts)

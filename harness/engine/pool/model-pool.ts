@@ -8,6 +8,7 @@ import { UserError } from '../../errors.js';
 import type { InputGradient, LossSpec, ModelHandle } from '../../types.js';
 import { argmaxRows } from '../argmax.js';
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerStatus } from './protocol.js';
+import { multiplyAddsPerRow, POOL_MIN_MULTIPLY_ADDS_PER_ROW } from './work-estimate.js';
 
 /** Below this many rows per worker, messaging costs more than the second core saves. */
 const MIN_ROWS_PER_SHARD = 16;
@@ -87,13 +88,15 @@ export class ModelPool {
   private constructor(
     private readonly workers: ModelWorker[],
     readonly backend: string,
+    /** models with fewer multiply-adds per row run on the calling thread (work-estimate.ts) */
+    readonly inlineBelow: number,
   ) {}
 
   get size(): number {
     return this.workers.length;
   }
 
-  static async start(options: { workers: number; backend: BackendChoice; models: ModelRef[] }): Promise<ModelPool> {
+  static async start(options: { workers: number; backend: BackendChoice; models: ModelRef[]; inlineBelow?: number }): Promise<ModelPool> {
     const init: WorkerInit = { backend: options.backend, models: options.models };
     const started = await Promise.allSettled(Array.from({ length: options.workers }, () => ModelWorker.start(init)));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -103,14 +106,17 @@ export class ModelPool {
       throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
     }
     const first = started[0] as PromiseFulfilledResult<{ worker: ModelWorker; backend: string }>;
-    return new ModelPool(workers, first.value.backend);
+    return new ModelPool(workers, first.value.backend, options.inlineBelow ?? POOL_MIN_MULTIPLY_ADDS_PER_ROW);
   }
 
   /**
    * The same model, computed by the pool. `local` (loaded on the main thread) supplies the
-   * shape, layers and piecewise-linear view; predictions, gradients and activations go to workers.
+   * shape, layers and piecewise-linear view; predictions, gradients and activations go to workers,
+   * except for models too small for the pool to pay (work-estimate.ts), which `local` computes on
+   * the calling thread. Either way the numbers are the same, bit for bit.
    */
   handle(local: ModelHandle): ModelHandle {
+    if (multiplyAddsPerRow(local.layers) < this.inlineBelow) return local;
     const inputSize = local.inputSize;
     const numClasses = local.numClasses;
     const copyRows = (x: Float32Array, start: number, count: number): Float32Array => x.slice(start * inputSize, (start + count) * inputSize);

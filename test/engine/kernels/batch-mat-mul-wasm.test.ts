@@ -1,6 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../harness/engine/backend.js';
+import { nativeKernels, useNativeKernels } from '../../../harness/engine/kernels/native-kernels.js';
 import { createRng } from '../../../harness/rng.js';
 
 interface Case { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }
@@ -27,7 +28,13 @@ function product(c: Case, a: Float32Array, b: Float32Array): { shape: number[]; 
   });
 }
 
-describe('BatchMatMul on wasm', () => {
+// with gauntlet's native kernels (when built) and with the wasm kernels alone
+const PATHS = nativeKernels() === undefined ? ['wasm kernels'] : ['native', 'wasm kernels'];
+
+describe.each(PATHS)('BatchMatMul on wasm (%s)', (path) => {
+  beforeAll(() => useNativeKernels(path === 'native'));
+  afterAll(() => useNativeKernels(true));
+
   it.each(CASES)('matches the cpu backend for %j', async (c) => {
     const a = random(c.a, `a${JSON.stringify(c)}`);
     const b = random(c.b, `b${JSON.stringify(c)}`);

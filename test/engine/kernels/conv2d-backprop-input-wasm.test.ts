@@ -1,6 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../harness/engine/backend.js';
+import { nativeKernels, useNativeKernels } from '../../../harness/engine/kernels/native-kernels.js';
 import { createRng } from '../../../harness/rng.js';
 
 type Pad = 'same' | 'valid';
@@ -41,7 +42,13 @@ function inputGradient(c: Case, w: Float32Array, dy: Float32Array): Float32Array
   });
 }
 
-describe('Conv2DBackpropInput on wasm', () => {
+// with gauntlet's native kernels (when built) and with the wasm kernels alone
+const PATHS = nativeKernels() === undefined ? ['wasm kernels'] : ['native', 'wasm kernels'];
+
+describe.each(PATHS)('Conv2DBackpropInput on wasm (%s)', (path) => {
+  beforeAll(() => useNativeKernels(path === 'native'));
+  afterAll(() => useNativeKernels(true));
+
   it.each(CASES)('matches the cpu backend for x %j', async (c) => {
     await selectBackend('cpu');
     const dyShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.strides, c.pad).shape);

@@ -1,6 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../harness/engine/backend.js';
+import { nativeKernels, useNativeKernels } from '../../../harness/engine/kernels/native-kernels.js';
 import { createRng } from '../../../harness/rng.js';
 
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
@@ -55,7 +56,13 @@ function convolve(c: Case, x: Float32Array, w: Float32Array, b: Float32Array): {
   });
 }
 
-describe('Conv2D and FusedConv2D on wasm', () => {
+// with gauntlet's native kernels (when built) and with the wasm kernels alone
+const PATHS = nativeKernels() === undefined ? ['wasm kernels'] : ['native', 'wasm kernels'];
+
+describe.each(PATHS)('Conv2D and FusedConv2D on wasm (%s)', (path) => {
+  beforeAll(() => useNativeKernels(path === 'native'));
+  afterAll(() => useNativeKernels(true));
+
   it.each(CASES)('match the cpu backend for %j', async (c) => {
     const x = random(c.x, `x${JSON.stringify(c)}`);
     const w = random(c.filter, `w${JSON.stringify(c)}`);

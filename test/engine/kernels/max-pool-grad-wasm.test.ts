@@ -1,6 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../harness/engine/backend.js';
+import { nativeKernels, useNativeKernels } from '../../../harness/engine/kernels/native-kernels.js';
 import { createRng } from '../../../harness/rng.js';
 
 type Pad = 'same' | 'valid' | number;
@@ -57,7 +58,13 @@ function bits(values: Float32Array): Uint32Array {
   return new Uint32Array(values.buffer, values.byteOffset, values.length);
 }
 
-describe('MaxPoolGrad on wasm', () => {
+// with gauntlet's native kernels (when built) and with the wasm kernels alone
+const PATHS = nativeKernels() === undefined ? ['wasm kernels'] : ['native', 'wasm kernels'];
+
+describe.each(PATHS)('MaxPoolGrad on wasm (%s)', (path) => {
+  beforeAll(() => useNativeKernels(path === 'native'));
+  afterAll(() => useNativeKernels(true));
+
   it.each(CASES.flatMap((c) => (['normal', 'ties', 'negative'] as const).map((values) => ({ ...c, values }))))(
     'matches the cpu backend bit for bit for %j',
     async ({ values, ...c }) => {

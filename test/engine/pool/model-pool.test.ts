@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../harness/engine/backend.js';
 import { loadModel } from '../../../harness/engine/model-handle.js';
 import { modelSaver } from '../../../harness/engine/model-files.js';
+import { multiplyAddsPerRow } from '../../../harness/engine/pool/work-estimate.js';
 import { ModelPool, shardRows } from '../../../harness/engine/pool/model-pool.js';
 import { createRng } from '../../../harness/rng.js';
 import type { ModelHandle } from '../../../harness/types.js';
@@ -36,8 +37,9 @@ afterAll(async () => {
   await Promise.all(pools.map((p) => p.close()));
 });
 
-async function pooled(workers: number): Promise<ModelHandle> {
-  const pool = await ModelPool.start({ workers, backend: 'wasm', models: [{ path: join(modelPath, 'model.json') }] });
+/** The test model is small enough to run on the calling thread by default: inlineBelow 0 sends it to the workers. */
+async function pooled(workers: number, inlineBelow = 0): Promise<ModelHandle> {
+  const pool = await ModelPool.start({ workers, backend: 'wasm', models: [{ path: join(modelPath, 'model.json') }], inlineBelow });
   pools.push(pool);
   return pool.handle(local);
 }
@@ -48,6 +50,16 @@ function batch(rows: number): Float32Array {
 }
 
 describe('ModelPool', () => {
+  it('leaves models below the work threshold to the calling thread and sends the others to the workers', async () => {
+    expect(multiplyAddsPerRow(local.layers)).toBe(40 * 10 * 10 + (100 * 16 + 16) + (16 * 5 + 5));
+    expect(await pooled(2, multiplyAddsPerRow(local.layers) + 1)).toBe(local);
+    const viaWorkers = await pooled(2, multiplyAddsPerRow(local.layers));
+    expect(viaWorkers).not.toBe(local);
+    // the workers' answer is the calling thread's, bit for bit
+    const x = batch(40);
+    expect(Buffer.from((await viaWorkers.predict(x)).buffer).equals(Buffer.from((await local.predict(x)).buffer))).toBe(true);
+  });
+
   it('cuts batches into contiguous shards covering every row once', () => {
     expect(shardRows(100, 2)).toEqual([{ start: 0, count: 50 }, { start: 50, count: 50 }]);
     expect(shardRows(101, 3)).toEqual([{ start: 0, count: 34 }, { start: 34, count: 34 }, { start: 68, count: 33 }]);
