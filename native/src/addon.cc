@@ -3,6 +3,7 @@
 // a wrong call throws a JavaScript error instead of touching memory it does not own.
 #include <node_api.h>
 
+#include <atomic>
 #include <cstring>
 #include <string>
 
@@ -35,7 +36,18 @@ bool cpuHasAvx2() {
 #endif
 }
 
-const Impl* current = nullptr;
+/** The default for this CPU; a function-local static, so worker threads loading the addon at once are safe. */
+const Impl* defaultImpl() {
+#if defined(__x86_64__)
+  static const Impl* const chosen = cpuHasAvx2() ? &kAvx2 : &kGeneric;
+#else
+  static const Impl* const chosen = &kGeneric;
+#endif
+  return chosen;
+}
+
+/** The kernels in use, shared by every thread of the process (useIsa switches them for all). */
+std::atomic<const Impl*> current{nullptr};
 
 struct Failure {
   std::string message;
@@ -105,7 +117,7 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
     bool relu = false;
     check(napi_get_value_bool(env, a[4], &relu), "relu must be a boolean");
     float* out = typedArray<float>(env, a[5], napi_float32_array, elements(s.n, s.oh, s.ow, s.co), "out");
-    current->conv2d(s, x, filter, bias, relu, out);
+    current.load()->conv2d(s, x, filter, bias, relu, out);
     return nullptr;
   } catch (const Failure& f) {
     return fail(env, f.message);
@@ -121,7 +133,7 @@ napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
     const float* dy = typedArray<float>(env, a[1], napi_float32_array, elements(s.n, s.oh, s.ow, s.co), "dy");
     const float* filter = typedArray<float>(env, a[2], napi_float32_array, elements(s.kh, s.kw, s.c, s.co), "filter");
     float* dx = typedArray<float>(env, a[3], napi_float32_array, elements(s.n, s.h, s.w, s.c), "dx");
-    current->conv2dBackpropInput(s, dy, filter, dx);
+    current.load()->conv2dBackpropInput(s, dy, filter, dx);
     return nullptr;
   } catch (const Failure& f) {
     return fail(env, f.message);
@@ -147,7 +159,7 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
     const float* x = typedArray<float>(env, a[1], napi_float32_array, elements(s.n, s.h, s.w, s.c), "x");
     const float* dy = typedArray<float>(env, a[2], napi_float32_array, elements(s.n, s.oh, s.ow, s.c), "dy");
     float* dx = typedArray<float>(env, a[3], napi_float32_array, elements(s.n, s.h, s.w, s.c), "dx");
-    current->maxPoolGrad(s, x, dy, dx);
+    current.load()->maxPoolGrad(s, x, dy, dx);
     return nullptr;
   } catch (const Failure& f) {
     return fail(env, f.message);
@@ -162,7 +174,7 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
     const PoolShape s = poolShape(env, a[0]);
     const float* x = typedArray<float>(env, a[1], napi_float32_array, elements(s.n, s.h, s.w, s.c), "x");
     float* y = typedArray<float>(env, a[2], napi_float32_array, elements(s.n, s.oh, s.ow, s.c), "y");
-    current->maxPool(s, x, y);
+    current.load()->maxPool(s, x, y);
     return nullptr;
   } catch (const Failure& f) {
     return fail(env, f.message);
@@ -185,7 +197,7 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
     bool relu = false;
     check(napi_get_value_bool(env, a[4], &relu), "relu must be a boolean");
     float* out = typedArray<float>(env, a[5], napi_float32_array, size_t(s.batch) * s.m * s.n, "c");
-    current->matMul(s, left, right, bias, relu, out);
+    current.load()->matMul(s, left, right, bias, relu, out);
     return nullptr;
   } catch (const Failure& f) {
     return fail(env, f.message);
@@ -195,7 +207,7 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
 // isa(): the instruction set in use; useIsa('avx2' | 'generic') switches (tests compare the two)
 napi_value Isa(napi_env env, napi_callback_info) {
   napi_value result;
-  napi_create_string_utf8(env, current->name, NAPI_AUTO_LENGTH, &result);
+  napi_create_string_utf8(env, current.load()->name, NAPI_AUTO_LENGTH, &result);
   return result;
 }
 
@@ -224,13 +236,8 @@ napi_value UseIsa(napi_env env, napi_callback_info info) {
 }  // namespace
 
 NAPI_MODULE_INIT() {
-  if (current == nullptr) {
-#if defined(__x86_64__)
-    current = cpuHasAvx2() ? &kAvx2 : &kGeneric;
-#else
-    current = &kGeneric;
-#endif
-  }
+  const Impl* none = nullptr;
+  current.compare_exchange_strong(none, defaultImpl());
   const napi_property_descriptor functions[] = {
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -32,6 +32,8 @@ export interface NativeKernels {
   useIsa(isa: 'avx2' | 'generic'): string;
 }
 
+const FUNCTIONS: readonly (keyof NativeKernels)[] = ['conv2d', 'conv2dBackpropInput', 'maxPoolGrad', 'maxPool', 'matMul', 'isa', 'useIsa'];
+
 const ADDON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'build', 'Release', 'gauntlet_kernels.node');
 
 let loaded: { kernels?: NativeKernels; status: string } | undefined;
@@ -41,8 +43,12 @@ function load(): { kernels?: NativeKernels; status: string } {
   if (process.env.GAUNTLET_NATIVE === '0') return { status: 'off (GAUNTLET_NATIVE=0)' };
   if (!existsSync(ADDON)) return { status: 'not built (npm ci builds it when a C++ compiler is present; see native/build.mjs)' };
   try {
-    const kernels = createRequire(import.meta.url)(ADDON) as NativeKernels;
-    return { kernels, status: `native ${kernels.isa()}` };
+    const kernels = createRequire(import.meta.url)(ADDON) as Partial<Record<keyof NativeKernels, unknown>>;
+    // an addon built from older sources (pulled without `npm ci`) may lack kernels added since
+    const missing = FUNCTIONS.filter((f) => typeof kernels[f] !== 'function');
+    if (missing.length > 0) return { status: `stale build, lacks ${missing.join(', ')} (run node native/build.mjs)` };
+    const complete = kernels as NativeKernels;
+    return { kernels: complete, status: `native ${complete.isa()}` };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { status: `failed to load: ${message.split('\n')[0]}` };
