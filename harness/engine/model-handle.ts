@@ -55,7 +55,7 @@ export function wrapLayersModel(name: string, model: tf.LayersModel): LayersMode
       const count = Math.min(CHUNK, batch - start);
       const logits = tf.tidy(() => logitsOf(asInput(x, start, count)));
       try {
-        out.set(await logits.data(), start * numClasses);
+        await copyInto(logits, out, start * numClasses);
       } finally {
         logits.dispose();
       }
@@ -124,9 +124,9 @@ export function wrapLayersModel(name: string, model: tf.LayersModel): LayersMode
         })(asInput(x, start, count));
       });
       try {
-        gradient.set(await grad.data(), start * inputSize);
-        if (perSample !== undefined) losses.set(await perSample.data(), start);
-        if (logits !== undefined) logitRows.set(await logits.data(), start * numClasses);
+        await copyInto(grad, gradient, start * inputSize);
+        if (perSample !== undefined) await copyInto(perSample, losses, start);
+        if (logits !== undefined) await copyInto(logits, logitRows, start * numClasses);
       } finally {
         grad.dispose();
         perSample?.dispose();
@@ -234,6 +234,38 @@ function describeNeurons(layer: tf.layers.Layer): NeuronLayer {
   return { name: layer.name, className: layer.getClassName(), units, weightMeans };
 }
 
+/**
+ * Per-sample cross-entropy logSumExp(logits) − logit[label], with its gradient written out:
+ * softmax(logits) − onehot(label). The tape's own gradient would also run backward through the max
+ * that logSumExp subtracts for stability, whose two paths cancel; skipping them took an MLP's input
+ * gradient (batch 1024) from 5.1–5.6 to 4.0–4.1 ms, the gradient changing by about 2e-7 of its scale.
+ */
+const crossEntropy = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [logits, labelMask, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([logits, labelMask]);
+  return {
+    value: tf.logSumExp(logits, 1).sub(logits.mul(labelMask).sum(1)),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [savedLogits, savedMask] = saved;
+      return [tf.softmax(savedLogits).sub(savedMask).mul((dy as tf.Tensor).expandDims(1)), tf.zerosLike(savedMask)];
+    },
+  };
+});
+
+/**
+ * Copies a float32 tensor's values into `out` at `offset`. On wasm straight from the backend's heap
+ * (`data()` would first copy them into a new array, a 3 MB allocation per gradient of 1024 MNIST
+ * images); elsewhere through `data()`.
+ */
+async function copyInto(t: tf.Tensor, out: Float32Array, offset: number): Promise<void> {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => tf.TypedArray };
+  if (t.dtype === 'float32' && tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function') {
+    out.set(backend.typedArrayFromHeap(t) as Float32Array, offset);
+    return;
+  }
+  out.set((await t.data()) as Float32Array, offset);
+}
+
 function lossPerSample(
   kind: 'cross-entropy' | 'margin',
   logits: tf.Tensor2D,
@@ -242,8 +274,8 @@ function lossPerSample(
   numClasses: number,
 ): tf.Tensor1D {
   const labelMask = tf.oneHot(labels, numClasses).cast('float32');
+  if (kind === 'cross-entropy') return crossEntropy(logits, labelMask) as tf.Tensor1D;
   const labelLogit = logits.mul(labelMask).sum(1);
-  if (kind === 'cross-entropy') return tf.logSumExp(logits, 1).sub(labelLogit);
   if (targets !== undefined) return logits.mul(tf.oneHot(targets, numClasses).cast('float32')).sum(1).sub(labelLogit);
   const others = tf.where(labelMask.cast('bool'), tf.fill(logits.shape, -Infinity), logits);
   return others.max(1).sub(labelLogit);
