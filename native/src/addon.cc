@@ -58,6 +58,17 @@ napi_value fail(napi_env env, const std::string& message) {
   return nullptr;
 }
 
+/** Runs an entry point's body; a Failure becomes a JavaScript Error with its message. */
+template <typename Body>
+napi_value guarded(napi_env env, Body&& body) {
+  try {
+    body();
+    return nullptr;
+  } catch (const Failure& f) {
+    return fail(env, f.message);
+  }
+}
+
 void check(napi_status status, const char* what) {
   if (status != napi_ok) throw Failure{std::string("gauntlet native: ") + what};
 }
@@ -87,6 +98,14 @@ T* typedArray(napi_env env, napi_value value, napi_typedarray_type type, size_t 
   return static_cast<T*>(data);
 }
 
+const float* input(napi_env env, napi_value value, size_t length, const char* name) {
+  return typedArray<float>(env, value, napi_float32_array, length, name);
+}
+
+float* output(napi_env env, napi_value value, size_t length, const char* name) {
+  return typedArray<float>(env, value, napi_float32_array, length, name);
+}
+
 bool isNullish(napi_env env, napi_value value) {
   napi_valuetype type;
   check(napi_typeof(env, value, &type), "typeof");
@@ -107,37 +126,31 @@ size_t elements(int32_t a, int32_t b, int32_t c, int32_t d) { return size_t(a) *
 
 // conv2d(dims: Int32Array[n,h,w,c,kh,kw,co,oh,ow,top,left], x, filter, bias | null, relu: boolean, out)
 napi_value Conv2d(napi_env env, napi_callback_info info) {
-  try {
+  return guarded(env, [&] {
     napi_value a[6];
     args(env, info, a);
     const ConvShape s = convShape(env, a[0]);
-    const float* x = typedArray<float>(env, a[1], napi_float32_array, elements(s.n, s.h, s.w, s.c), "x");
-    const float* filter = typedArray<float>(env, a[2], napi_float32_array, elements(s.kh, s.kw, s.c, s.co), "filter");
-    const float* bias = isNullish(env, a[3]) ? nullptr : typedArray<float>(env, a[3], napi_float32_array, s.co, "bias");
+    const float* x = input(env, a[1], elements(s.n, s.h, s.w, s.c), "x");
+    const float* filter = input(env, a[2], elements(s.kh, s.kw, s.c, s.co), "filter");
+    const float* bias = isNullish(env, a[3]) ? nullptr : input(env, a[3], s.co, "bias");
     bool relu = false;
     check(napi_get_value_bool(env, a[4], &relu), "relu must be a boolean");
-    float* out = typedArray<float>(env, a[5], napi_float32_array, elements(s.n, s.oh, s.ow, s.co), "out");
+    float* out = output(env, a[5], elements(s.n, s.oh, s.ow, s.co), "out");
     current.load()->conv2d(s, x, filter, bias, relu, out);
-    return nullptr;
-  } catch (const Failure& f) {
-    return fail(env, f.message);
-  }
+  });
 }
 
 // conv2dBackpropInput(dims as for conv2d, dy [n,oh,ow,co], filter, dx [n,h,w,c])
 napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
-  try {
+  return guarded(env, [&] {
     napi_value a[4];
     args(env, info, a);
     const ConvShape s = convShape(env, a[0]);
-    const float* dy = typedArray<float>(env, a[1], napi_float32_array, elements(s.n, s.oh, s.ow, s.co), "dy");
-    const float* filter = typedArray<float>(env, a[2], napi_float32_array, elements(s.kh, s.kw, s.c, s.co), "filter");
-    float* dx = typedArray<float>(env, a[3], napi_float32_array, elements(s.n, s.h, s.w, s.c), "dx");
+    const float* dy = input(env, a[1], elements(s.n, s.oh, s.ow, s.co), "dy");
+    const float* filter = input(env, a[2], elements(s.kh, s.kw, s.c, s.co), "filter");
+    float* dx = output(env, a[3], elements(s.n, s.h, s.w, s.c), "dx");
     current.load()->conv2dBackpropInput(s, dy, filter, dx);
-    return nullptr;
-  } catch (const Failure& f) {
-    return fail(env, f.message);
-  }
+  });
 }
 
 PoolShape poolShape(napi_env env, napi_value dims) {
@@ -152,38 +165,32 @@ PoolShape poolShape(napi_env env, napi_value dims) {
 
 // maxPoolGrad(dims: Int32Array[n,h,w,c,fh,fw,sh,sw,oh,ow,top,left], x, dy, dx)
 napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
-  try {
+  return guarded(env, [&] {
     napi_value a[4];
     args(env, info, a);
     const PoolShape s = poolShape(env, a[0]);
-    const float* x = typedArray<float>(env, a[1], napi_float32_array, elements(s.n, s.h, s.w, s.c), "x");
-    const float* dy = typedArray<float>(env, a[2], napi_float32_array, elements(s.n, s.oh, s.ow, s.c), "dy");
-    float* dx = typedArray<float>(env, a[3], napi_float32_array, elements(s.n, s.h, s.w, s.c), "dx");
+    const float* x = input(env, a[1], elements(s.n, s.h, s.w, s.c), "x");
+    const float* dy = input(env, a[2], elements(s.n, s.oh, s.ow, s.c), "dy");
+    float* dx = output(env, a[3], elements(s.n, s.h, s.w, s.c), "dx");
     current.load()->maxPoolGrad(s, x, dy, dx);
-    return nullptr;
-  } catch (const Failure& f) {
-    return fail(env, f.message);
-  }
+  });
 }
 
 // maxPool(dims as for maxPoolGrad, x, y)
 napi_value MaxPool(napi_env env, napi_callback_info info) {
-  try {
+  return guarded(env, [&] {
     napi_value a[3];
     args(env, info, a);
     const PoolShape s = poolShape(env, a[0]);
-    const float* x = typedArray<float>(env, a[1], napi_float32_array, elements(s.n, s.h, s.w, s.c), "x");
-    float* y = typedArray<float>(env, a[2], napi_float32_array, elements(s.n, s.oh, s.ow, s.c), "y");
+    const float* x = input(env, a[1], elements(s.n, s.h, s.w, s.c), "x");
+    float* y = output(env, a[2], elements(s.n, s.oh, s.ow, s.c), "y");
     current.load()->maxPool(s, x, y);
-    return nullptr;
-  } catch (const Failure& f) {
-    return fail(env, f.message);
-  }
+  });
 }
 
 // matMul(dims: Int32Array[batch,m,k,n,transposeA,transposeB,broadcastA,broadcastB], a, b, bias | null, relu, c)
 napi_value MatMul(napi_env env, napi_callback_info info) {
-  try {
+  return guarded(env, [&] {
     napi_value a[6];
     args(env, info, a);
     const int32_t* d = typedArray<int32_t>(env, a[0], napi_int32_array, 8, "matMul dims");
@@ -191,17 +198,14 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
     if (s.batch <= 0 || s.m <= 0 || s.k <= 0 || s.n <= 0) throw Failure{"gauntlet native: unsupported matMul shape"};
     const size_t batchA = s.broadcastA ? 1 : size_t(s.batch);
     const size_t batchB = s.broadcastB ? 1 : size_t(s.batch);
-    const float* left = typedArray<float>(env, a[1], napi_float32_array, batchA * s.m * s.k, "a");
-    const float* right = typedArray<float>(env, a[2], napi_float32_array, batchB * s.k * s.n, "b");
-    const float* bias = isNullish(env, a[3]) ? nullptr : typedArray<float>(env, a[3], napi_float32_array, s.n, "bias");
+    const float* left = input(env, a[1], batchA * s.m * s.k, "a");
+    const float* right = input(env, a[2], batchB * s.k * s.n, "b");
+    const float* bias = isNullish(env, a[3]) ? nullptr : input(env, a[3], s.n, "bias");
     bool relu = false;
     check(napi_get_value_bool(env, a[4], &relu), "relu must be a boolean");
-    float* out = typedArray<float>(env, a[5], napi_float32_array, size_t(s.batch) * s.m * s.n, "c");
+    float* out = output(env, a[5], size_t(s.batch) * s.m * s.n, "c");
     current.load()->matMul(s, left, right, bias, relu, out);
-    return nullptr;
-  } catch (const Failure& f) {
-    return fail(env, f.message);
-  }
+  });
 }
 
 // isa(): the instruction set in use; useIsa('avx2' | 'generic') switches (tests compare the two)

@@ -8,14 +8,9 @@
 // (ascending output row, then column) in double precision, so results match it bit for bit.
 import * as tf from '@tensorflow/tfjs';
 import { nativeKernels } from './native-kernels.js';
+import { nativePoolDims, poolInfo, type PoolAttrs } from './pool-dims.js';
 import { allocateFloat32, float32View } from './wasm-heap.js';
 
-interface MaxPoolGradAttrs {
-  filterSize: [number, number] | number;
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
 
 /** Wraps the wasm backend's registered kernel, which stays the fallback for non-float32 tensors. */
 export function maxPoolGradWasm(native: tf.KernelConfig): tf.KernelConfig {
@@ -23,10 +18,7 @@ export function maxPoolGradWasm(native: tf.KernelConfig): tf.KernelConfig {
     const { inputs, backend, attrs } = args;
     const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
     if (dy.dtype !== 'float32' || input.dtype !== 'float32') return native.kernelFunc(args);
-    const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
-    const info = tf.backend_util.computePool2DInfo(
-      input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode,
-    );
+    const info = poolInfo(input, attrs as unknown as PoolAttrs);
     const { batchSize, inChannels, outHeight, outWidth, strideHeight, strideWidth } = info;
     const filterHeight = info.effectiveFilterHeight;
     const filterWidth = info.effectiveFilterWidth;
@@ -37,8 +29,7 @@ export function maxPoolGradWasm(native: tf.KernelConfig): tf.KernelConfig {
     if (kernels !== undefined && batchSize * info.inHeight * info.inWidth * inChannels > 0) {
       // the same rule and the same sums in native code (native/src/kernels.cc), bit for bit
       const out = allocateFloat32(backend, input.shape);
-      const dims = Int32Array.from([batchSize, info.inHeight, info.inWidth, inChannels, filterHeight, filterWidth, strideHeight, strideWidth, outHeight, outWidth, info.padInfo.top, info.padInfo.left]);
-      kernels.maxPoolGrad(dims, float32View(backend, input), float32View(backend, dy), float32View(backend, out));
+      kernels.maxPoolGrad(nativePoolDims(info), float32View(backend, input), float32View(backend, dy), float32View(backend, out));
       return out;
     }
     const winners = firstMaxima(float32View(backend, input), info);
