@@ -1,9 +1,10 @@
 // tfjs-backend-wasm's own Conv2DBackpropInput is a plain loop, about 11× slower than the forward
 // convolution on a 3×3, 32→64-channel MNIST layer; every input gradient of a CNN (training and
 // gradient attacks alike) goes through it. For stride 1 the input gradient is a forward convolution
-// of dy with the filter rotated by 180° and its channels swapped, which runs on XNNPACK instead
-// (on column groups when the input has few channels: see conv2d-wasm.ts). Other cases (strides > 1,
-// padding wider than the filter) go to the native kernel.
+// of dy with the filter rotated by 180° and its channels swapped: on gauntlet's native kernels
+// (native-kernels.ts) when they are built, else on XNNPACK (on column groups when the input has few
+// channels: see conv2d-wasm.ts). Other cases (strides > 1, padding wider than the filter) go to
+// tfjs-backend-wasm's own kernel.
 import * as tf from '@tensorflow/tfjs';
 import { disposeIntermediates } from './dispose-intermediates.js';
 import { nativeKernels } from './native-kernels.js';

@@ -1,6 +1,8 @@
-// Conv2D and FusedConv2D on wasm, computed on column groups (column-groups.ts) where the cost model
-// says that pays: LeNet's first layer (1 input channel) and the input gradient of any layer with few
-// input channels, which Conv2DBackpropInput turns into a stride-1 Conv2D with few output channels.
+// Conv2D and FusedConv2D on wasm: stride-1 convolutions with a linear or ReLU activation on
+// gauntlet's native kernels (native-kernels.ts) when they are built. Otherwise on XNNPACK, computed
+// on column groups (column-groups.ts) where the cost model says that pays: LeNet's first layer (1
+// input channel) and the input gradient of any layer with few input channels, which
+// Conv2DBackpropInput turns into a stride-1 Conv2D with few output channels.
 import * as tf from '@tensorflow/tfjs';
 import { columnGroup, convolveColumnGroups, type StrideOneConv } from './column-groups.js';
 import { nativeKernels } from './native-kernels.js';

@@ -5,7 +5,8 @@
 // or negative) passes its gradient nowhere. This kernel follows the cpu backend: the first strictly
 // greatest value in row-major order takes the window's gradient; a window of NaN or −∞ only (or
 // only padding) passes none. Each input sums the windows it wins in the cpu backend's order
-// (ascending output row, then column) in double precision, so results match it bit for bit.
+// (ascending output row, then column) in double precision, so results match it bit for bit. With
+// gauntlet's native kernels built (native-kernels.ts) the same rule and sums run there.
 import * as tf from '@tensorflow/tfjs';
 import { nativeKernels } from './native-kernels.js';
 import { nativePoolDims, poolInfo, type PoolAttrs } from './pool-dims.js';
