@@ -14,16 +14,25 @@
       "cflags_cc": ["-fPIC"]
     },
     {
-      "target_name": "kernels_avx2",
-      "type": "static_library",
-      "sources": ["src/kernels.cc"],
-      "defines": ["GAUNTLET_KERNEL_NS=avx2"],
-      "cflags_cc": ["-fPIC", "-mavx2", "-mfma"]
-    },
-    {
       "target_name": "gauntlet_kernels",
       "sources": ["src/addon.cc"],
-      "dependencies": ["kernels_generic", "kernels_avx2"]
+      "dependencies": ["kernels_generic"],
+      "conditions": [
+        ["target_arch=='x64'", { "dependencies": ["kernels_avx2"] }]
+      ]
     }
+  ],
+  "conditions": [
+    ["target_arch=='x64'", {
+      "targets": [
+        {
+          "target_name": "kernels_avx2",
+          "type": "static_library",
+          "sources": ["src/kernels.cc"],
+          "defines": ["GAUNTLET_KERNEL_NS=avx2"],
+          "cflags_cc": ["-fPIC", "-mavx2", "-mfma"]
+        }
+      ]
+    }]
   ]
 }
