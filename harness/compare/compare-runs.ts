@@ -82,10 +82,21 @@ function matchJobs(baseline: readonly ReadRow[], current: readonly ReadRow[]): {
   return { pairs, missing, added: [...unmatched] };
 }
 
+/** The tfjs backend and, on wasm, which kernels ran ('kernels unrecorded' for runs before the field). */
+function engineOf(info: RunInfo): string {
+  return info.backend === 'wasm' ? `wasm with ${info.kernels === undefined ? 'kernels unrecorded' : `kernels ${info.kernels}`}` : info.backend;
+}
+
 export function compareRuns(baseline: RunSide, current: RunSide, tolerances: Tolerances): Comparison {
   const warnings: string[] = [];
   if (baseline.info !== undefined && current.info !== undefined && baseline.info.config_hash !== current.info.config_hash) {
     warnings.push(`the runs come from different configs (hash ${baseline.info.config_hash} vs ${current.info.config_hash}); jobs are matched by what they run`);
+  }
+  if (baseline.info !== undefined && current.info !== undefined && engineOf(baseline.info) !== engineOf(current.info)) {
+    warnings.push(
+      `the runs used different engines (${engineOf(baseline.info)} vs ${engineOf(current.info)}): float32 sums differ in the last bits, ` +
+        'which can flip a borderline sample, and times are not comparable',
+    );
   }
   const columns = new Set([...baseline.leaderboard.columns, ...current.leaderboard.columns]);
   const metrics = [...tolerances.keys()].filter((metric) => columns.has(metric));

@@ -34,7 +34,8 @@ function indices(list: readonly number[], limit: number): string {
 
 function runLine(label: string, dir: string, info: RunInfo | undefined): string {
   if (info === undefined) return `${label} ${dir}`;
-  return `${label} ${dir} (${info.name}, ${info.status}, commit ${info.git_commit ?? 'unknown'}, backend ${info.backend}, ${info.started})`;
+  const kernels = info.backend === 'wasm' && info.kernels !== undefined ? ` (kernels: ${info.kernels})` : '';
+  return `${label} ${dir} (${info.name}, ${info.status}, commit ${info.git_commit ?? 'unknown'}, backend ${info.backend}${kernels}, ${info.started})`;
 }
 
 function alignedTable(rows: readonly string[][]): string {

@@ -89,6 +89,22 @@ describe('comparing two runs', () => {
     expect(c.jobs.map((j) => j.flips)).toEqual(BASELINE.map(() => ({ paired: 40, newlyBroken: [], newlyRobust: [], p: 1 })));
   });
 
+  it('warns when the two runs used different engines (backend or wasm kernels), and not otherwise', () => {
+    const info = JSON.parse(readFileSync(join(root, 'results', 'baseline', 'run.json'), 'utf8')) as Record<string, unknown>;
+    const run = (name: string, kernels: string | undefined): string => {
+      const dir = writeFixtureRun(join(temp(), name), BASELINE);
+      writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...info, kernels }));
+      return dir;
+    };
+    const native = run('native', 'native avx2');
+    const engineWarnings = (a: string, b: string): string[] => compareRuns(readRunSide(a), readRunSide(b), DEFAULT_TOLERANCES).warnings.filter((w) => w.includes('different engines'));
+    expect(engineWarnings(native, run('native-again', 'native avx2'))).toEqual([]);
+    expect(engineWarnings(native, run('off', 'off (GAUNTLET_NATIVE=0)'))).toEqual([
+      'the runs used different engines (wasm with kernels native avx2 vs wasm with kernels off (GAUNTLET_NATIVE=0)): float32 sums differ in the last bits, which can flip a borderline sample, and times are not comparable',
+    ]);
+    expect(engineWarnings(run('old', undefined), native)[0]).toMatch(/^the runs used different engines \(wasm with kernels unrecorded vs wasm with kernels native avx2\)/);
+  });
+
   it('flags a weaker attack, a cost change and a lost job, lists flipped samples, and matches renamed jobs by their work', () => {
     const dir = temp();
     const base = writeFixtureRun(join(dir, 'base'), BASELINE);
