@@ -1,8 +1,8 @@
 // gauntlet's optional native kernels (native/, built by `npm ci` when a C++ compiler and Node's
 // headers are present): float32 convolutions and their input gradient, max pooling and its gradient,
-// and matrix products, run
-// with AVX2+FMA where the CPU has them, in place on the tfjs wasm heap. When the addon is missing,
-// fails to load, or GAUNTLET_NATIVE=0 is set, gauntlet uses its wasm kernels alone.
+// and matrix products, run with AVX2+FMA where the CPU has them, in place on the tfjs wasm heap.
+// When the addon is missing, fails to load, or GAUNTLET_NATIVE=0 is set, gauntlet uses its wasm
+// kernels alone.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -41,12 +41,12 @@ let enabled = true;
 
 function load(): { kernels?: NativeKernels; status: string } {
   if (process.env.GAUNTLET_NATIVE === '0') return { status: 'off (GAUNTLET_NATIVE=0)' };
-  if (!existsSync(ADDON)) return { status: 'not built (npm ci builds it when a C++ compiler is present; see native/build.mjs)' };
+  if (!existsSync(ADDON)) return { status: 'not built (npm ci builds it when a C++ compiler is present: npm run build:native)' };
   try {
     const kernels = createRequire(import.meta.url)(ADDON) as Partial<Record<keyof NativeKernels, unknown>>;
     // an addon built from older sources (pulled without `npm ci`) may lack kernels added since
     const missing = FUNCTIONS.filter((f) => typeof kernels[f] !== 'function');
-    if (missing.length > 0) return { status: `stale build, lacks ${missing.join(', ')} (run node native/build.mjs)` };
+    if (missing.length > 0) return { status: `stale build, lacks ${missing.join(', ')} (run npm run build:native)` };
     const complete = kernels as NativeKernels;
     return { kernels: complete, status: `native ${complete.isa()}` };
   } catch (error) {
