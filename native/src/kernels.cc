@@ -23,6 +23,7 @@ namespace GAUNTLET_KERNEL_NS {
 namespace {
 
 typedef float v8 __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
 
 inline v8 load(const float* p) {
   v8 v;
@@ -321,6 +322,25 @@ void maxPoolGrad(const PoolShape& s, const float* x, const float* dy, float* dx)
         const int colCorner = yC * s.sw - s.left;
         const int colMin = colCorner > 0 ? colCorner : 0;
         const int colMax = colCorner + s.fw < s.w ? colCorner + s.fw : s.w;
+        if (!overlap && s.c % 8 == 0 && rowMax - rowMin == 2 && colMax - colMin == 2) {
+          // a full 2x2 window, 8 channels at a time: the same rule with vector compares and selects
+          const size_t i0 = imageBase + rowMin * rowStride + size_t(colMin) * s.c;
+          const size_t at[4] = {i0, i0 + s.c, i0 + rowStride, i0 + rowStride + s.c};
+          for (int d = 0; d < s.c; d += 8, g += 8) {
+            v8 best = splat(-__builtin_inff());
+            v8i win = v8i{} - 1;
+            for (int k = 0; k < 4; k++) {
+              const v8 v = load(x + at[k] + d);
+              const v8i greater = v > best;
+              best = greater ? v : best;
+              win = greater ? v8i{} + k : win;
+            }
+            // each input belongs to this window alone: dx starts at 0, so += leaves 0 + dy there
+            const v8 grad = v8{} + load(dy + g);
+            for (int k = 0; k < 4; k++) store(dx + at[k] + d, win == k ? grad : v8{});
+          }
+          continue;
+        }
         for (int d = 0; d < s.c; d++, g++) {
           float best = -__builtin_inff();
           long at = -1;

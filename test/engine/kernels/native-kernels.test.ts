@@ -253,6 +253,9 @@ const POOL_CASES: PoolCase[] = [
   { x: [2, 10, 10, 2], filter: 3, strides: 2, pad: 'same' },
   { x: [1, 10, 11, 2], filter: 3, strides: 1, pad: 'valid' },
   { x: [2, 6, 7, 5], filter: 3, strides: 1, pad: 'same' },
+  // channels in multiples of 8 take the vector path for full 2×2 windows (partial ones at the edge do not)
+  { x: [2, 14, 14, 16], filter: 2, strides: 2, pad: 'valid' },
+  { x: [2, 7, 9, 8], filter: 2, strides: 2, pad: 'same' },
 ];
 const POOL_VALUES: Values[] = ['normal', 'ties', 'negative', 'special'];
 
