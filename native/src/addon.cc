@@ -53,6 +53,16 @@ struct Failure {
   std::string message;
 };
 
+}  // namespace
+
+namespace gauntlet {
+void outOfMemory(size_t bytes) {
+  throw Failure{"gauntlet native: out of memory (could not allocate " + std::to_string(bytes) + " bytes)"};
+}
+}  // namespace gauntlet
+
+namespace {
+
 napi_value fail(napi_env env, const std::string& message) {
   napi_throw_error(env, nullptr, message.c_str());
   return nullptr;

@@ -37,6 +37,15 @@ inline v8 relu8(v8 v) { return v <= 0 ? v8{} : v; }
 
 inline int roundUp8(int n) { return (n + 7) / 8 * 8; }
 
+/** count elements of T, zeroed or not; a failed allocation becomes the addon's JavaScript error. */
+template <typename T>
+T* allocate(size_t count, bool zeroed) {
+  const size_t n = count == 0 ? 1 : count;
+  void* p = zeroed ? std::calloc(n, sizeof(T)) : std::malloc(n * sizeof(T));
+  if (p == nullptr) outOfMemory(n * sizeof(T));
+  return static_cast<T*>(p);
+}
+
 
 
 /** Copies image b of x into `pad` (rows ph, columns pw, NHWC), zero outside the image. */
@@ -125,11 +134,11 @@ void convChannels(const ConvShape& s, const float* x, const float* filter, const
   const int blocks = cop / 8;
   const int taps = s.kh * s.kw * s.c;
   // filter [kh,kw,c,co] -> [kh,kw,c,cop], zero in the lanes past co
-  float* packed = static_cast<float*>(std::calloc(size_t(taps) * cop, sizeof(float)));
-  float* biasPadded = static_cast<float*>(std::calloc(cop, sizeof(float)));
+  float* packed = allocate<float>(size_t(taps) * cop, true);
+  float* biasPadded = allocate<float>(cop, true);
   const int ph = s.oh + s.kh - 1;
   const int pw = s.ow + s.kw - 1;
-  float* pad = static_cast<float*>(std::malloc(sizeof(float) * size_t(ph) * pw * s.c));
+  float* pad = allocate<float>(size_t(ph) * pw * s.c, false);
   for (int t = 0; t < taps; t++) std::memcpy(packed + size_t(t) * cop, filter + size_t(t) * s.co, sizeof(float) * s.co);
   if (bias != nullptr) std::memcpy(biasPadded, bias, sizeof(float) * s.co);
   const int padRow = pw * s.c;
@@ -201,8 +210,8 @@ void convPixelsImpl(const ConvShape& s, const float* x, const float* filter, con
   // every tile reads span + kw - 1 columns from its start; the last tile may start past ow - span
   const int planeRow = chunks * span + s.kw - 1;
   const int pw = s.ow + s.kw - 1;
-  float* pad = static_cast<float*>(std::malloc(sizeof(float) * size_t(ph) * pw * s.c));
-  float* planar = static_cast<float*>(std::calloc(size_t(s.c) * ph * planeRow, sizeof(float)));
+  float* pad = allocate<float>(size_t(ph) * pw * s.c, false);
+  float* planar = allocate<float>(size_t(s.c) * ph * planeRow, true);
   for (int n = 0; n < s.n; n++) {
     padImage(s, x + size_t(n) * s.h * s.w * s.c, ph, pw, pad);
     for (int ci = 0; ci < s.c; ci++)
@@ -290,7 +299,7 @@ void conv2dBackpropInput(const ConvShape& s, const float* dy, const float* filte
   // dx is the convolution of dy with the filter turned by 180 degrees and its channels swapped,
   // padded by kh - 1 - top rows and kw - 1 - left columns.
   const size_t taps = size_t(s.kh) * s.kw;
-  float* turned = static_cast<float*>(std::malloc(sizeof(float) * taps * s.c * s.co));
+  float* turned = allocate<float>(taps * s.c * s.co, false);
   for (int ky = 0; ky < s.kh; ky++)
     for (int kx = 0; kx < s.kw; kx++) {
       const float* src = filter + ((size_t(s.kh - 1 - ky) * s.kw + (s.kw - 1 - kx)) * s.c) * s.co;
@@ -308,7 +317,7 @@ void maxPoolGrad(const PoolShape& s, const float* x, const float* dy, float* dx)
   // window, row-major, takes its gradient; sums of overlapping windows run in double precision.
   const bool overlap = s.sh < s.fh || s.sw < s.fw;
   const size_t total = size_t(s.n) * s.h * s.w * s.c;
-  double* sums = overlap ? static_cast<double*>(std::calloc(total, sizeof(double))) : nullptr;
+  double* sums = overlap ? allocate<double>(total, true) : nullptr;
   if (!overlap) std::memset(dx, 0, sizeof(float) * total);
   const size_t rowStride = size_t(s.w) * s.c;
   size_t g = 0;
@@ -416,8 +425,8 @@ void matMul(const MatMulShape& s, const float* a, const float* b, const float* b
   // b is packed into panels of 16 columns ([k][16] each, zero past n); rows of c are computed 6 at a
   // time, every panel while the 6 rows of a are still in cache.
   const int panels = (s.n + 15) / 16;
-  float* packed = static_cast<float*>(std::malloc(sizeof(float) * size_t(panels) * s.k * 16));
-  float* biasPadded = static_cast<float*>(std::calloc(size_t(panels) * 16, sizeof(float)));
+  float* packed = allocate<float>(size_t(panels) * s.k * 16, false);
+  float* biasPadded = allocate<float>(size_t(panels) * 16, true);
   if (bias != nullptr) std::memcpy(biasPadded, bias, sizeof(float) * s.n);
   const size_t aSize = size_t(s.m) * s.k;
   const size_t bSize = size_t(s.k) * s.n;

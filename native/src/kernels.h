@@ -3,6 +3,7 @@
 // (namespace avx2) and once for any x86-64 or other CPU (namespace generic); addon.cc picks one
 // at load time from what the CPU supports.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 namespace gauntlet {
@@ -29,6 +30,9 @@ struct MatMulShape {
   int32_t transposeA, transposeB;
   int32_t broadcastA, broadcastB;  // 1: one matrix for every batch entry
 };
+
+/** Raises the addon's error for a failed allocation of `bytes` (defined in addon.cc; never returns). */
+[[noreturn]] void outOfMemory(size_t bytes);
 
 #define GAUNTLET_DECLARE_KERNELS(NS)                                                                     \
   namespace NS {                                                                                         \
