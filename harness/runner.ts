@@ -9,6 +9,7 @@ import { modelRefName, type BackendChoice, type DataSelection, type Experiment, 
 import { loadDataset, type Dataset } from './data/dataset.js';
 import { selectIndices } from './data/selection.js';
 import { selectBackend } from './engine/backend.js';
+import { setNativeThreads } from './engine/kernels/native-kernels.js';
 import { loadModel, zooModelDataset } from './engine/model-handle.js';
 import { ModelPool } from './engine/pool/model-pool.js';
 import { UserError } from './errors.js';
@@ -80,6 +81,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const backendChoice = options.backend ?? experiment.backend;
   const backend = await selectBackend(backendChoice);
   const workers = options.workers ?? experiment.workers ?? defaultWorkers(backend.backend);
+  // the calling thread computes only models too small for the pool, while the workers wait
+  setNativeThreads(Math.min(Math.max(1, workers), 64));
   const local = await loadModels(experiment);
   const leftOut: LeftOutJob[] = [];
   const jobs = planJobs(experiment, { plugins: options.plugins, datasetOf: (ref) => (typeof ref === 'string' ? zooModelDataset(ref) : undefined) }).filter((job) => {

@@ -9,6 +9,7 @@ import { BENCH_SECTIONS } from '../bench/sections.js';
 import type { BackendChoice } from '../config/experiment.js';
 import { loadDataset } from '../data/dataset.js';
 import { selectBackend } from '../engine/backend.js';
+import { setNativeThreads } from '../engine/kernels/native-kernels.js';
 import { loadModel } from '../engine/model-handle.js';
 import { ModelPool } from '../engine/pool/model-pool.js';
 import { UserError } from '../errors.js';
@@ -41,6 +42,8 @@ export async function benchCommand(args: BenchArgs): Promise<BenchFigure[]> {
   const sections = selectedSections(args.only);
   const backend = await selectBackend(args.backend);
   const workers = args.workers ?? (backend.backend === 'wasm' || backend.backend === 'cpu' ? hostCores() : 1);
+  // as in a run: the calling thread computes only models too small for the pool, while the workers wait
+  setNativeThreads(Math.min(Math.max(1, workers), 64));
   const test = await loadDataset('mnist', 'test');
   const log = (line: string): void => {
     process.stderr.write(`bench: ${line}\n`);

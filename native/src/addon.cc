@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cstring>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "kernels.h"
 
@@ -56,6 +58,14 @@ struct Failure {
 }  // namespace
 
 namespace gauntlet {
+void runParts(int parts, void (*part)(void* context, int p), void* context) {
+  std::vector<std::thread> others;
+  others.reserve(size_t(parts - 1));
+  for (int p = 1; p < parts; p++) others.emplace_back(part, context, p);
+  part(context, 0);
+  for (std::thread& t : others) t.join();
+}
+
 void outOfMemory(size_t bytes) {
   throw Failure{"gauntlet native: out of memory (could not allocate " + std::to_string(bytes) + " bytes)"};
 }
@@ -198,14 +208,16 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
   });
 }
 
-// matMul(dims: Int32Array[batch,m,k,n,transposeA,transposeB,broadcastA,broadcastB], a, b, bias | null, relu, c)
+// matMul(dims: Int32Array[batch,m,k,n,transposeA,transposeB,broadcastA,broadcastB,threads], a, b, bias | null, relu, c)
 napi_value MatMul(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     napi_value a[6];
     args(env, info, a);
-    const int32_t* d = typedArray<int32_t>(env, a[0], napi_int32_array, 8, "matMul dims");
-    const MatMulShape s{d[0], d[1], d[2], d[3], d[4] != 0, d[5] != 0, d[6] != 0, d[7] != 0};
-    if (s.batch <= 0 || s.m <= 0 || s.k <= 0 || s.n <= 0) throw Failure{"gauntlet native: unsupported matMul shape"};
+    const int32_t* d = typedArray<int32_t>(env, a[0], napi_int32_array, 9, "matMul dims");
+    const MatMulShape s{d[0], d[1], d[2], d[3], d[4] != 0, d[5] != 0, d[6] != 0, d[7] != 0, d[8]};
+    if (s.batch <= 0 || s.m <= 0 || s.k <= 0 || s.n <= 0 || s.threads < 1 || s.threads > 64) {
+      throw Failure{"gauntlet native: unsupported matMul shape"};
+    }
     const size_t batchA = s.broadcastA ? 1 : size_t(s.batch);
     const size_t batchB = s.broadcastB ? 1 : size_t(s.batch);
     const float* left = input(env, a[1], batchA * s.m * s.k, "a");

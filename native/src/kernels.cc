@@ -1,6 +1,7 @@
 // The kernels declared in kernels.h, written once with GCC vector extensions (8 float lanes) and
 // compiled twice: with -mavx2 -mfma for GAUNTLET_KERNEL_NS=avx2 and without for =generic. Nothing
-// from the C++ standard library is instantiated here, so the two objects share no inline code.
+// from the C++ standard library is instantiated here (threads are started by addon.cc's runParts), so
+// the two objects share no inline code.
 //
 // Convolutions run on one zero-padded copy of each image, in one of two layouts:
 //  - channel mode: the image stays NHWC; 8 output channels fill a vector and each input value is
@@ -8,7 +9,8 @@
 //  - pixel mode (co <= 4, e.g. the input gradient of a 1-channel first layer): the copy is planar (channel, row, column); 8 neighbouring
 //    output pixels fill a vector and each filter weight is broadcast against them.
 // Sums run in a fixed order (filter row, then filter column and input channel), so results do not
-// depend on the batch size or on how a batch is sharded.
+// depend on the batch size or on how a batch is sharded. Large matrix products may split their rows
+// over threads (MatMulShape::threads), which changes no row's value.
 #include "kernels.h"
 
 #include <cstdlib>
@@ -242,6 +244,15 @@ void convPixels(const ConvShape& s, const float* x, const float* filter, const f
   }
 }
 
+/** Products below this many multiply-adds stay on the calling thread: starting a thread costs tens of µs. */
+constexpr double kParallelMatMulWork = 4.0e6;
+
+/** runParts (addon.cc) for a callable: it calls back through a plain function pointer. */
+template <typename Part>
+void inParts(int parts, const Part& part) {
+  runParts(parts, [](void* context, int p) { (*static_cast<const Part*>(context))(p); }, const_cast<Part*>(&part));
+}
+
 /** MR rows of c times one panel of 16 columns: 2·MR sums in registers over the whole of k. */
 template <int MR>
 inline void matMulTile(const float* a, size_t rowStride, size_t colStride, int k, const float* panel,
@@ -447,14 +458,24 @@ void matMul(const MatMulShape& s, const float* a, const float* b, const float* b
         }
       }
     }
-    int row = 0;
-    for (; row + 6 <= s.m; row += 6) matMulRows<6>(ae, rowStride, colStride, s.k, packed, panels, biasPadded, relu, ce, s.n, row);
-    if (row < s.m && s.m >= 6) {
-      // redo the last 6 rows rather than run a short tile (same sums, same values)
-      matMulRows<6>(ae, rowStride, colStride, s.k, packed, panels, biasPadded, relu, ce, s.n, s.m - 6);
+    // rows [first, end): 6 at a time; the last 6 of the range are redone rather than run as a short
+    // tile (same sums, same values), so no row's value depends on how the rows are split
+    const auto rows = [&](int first, int end) {
+      int row = first;
+      for (; row + 6 <= end; row += 6) matMulRows<6>(ae, rowStride, colStride, s.k, packed, panels, biasPadded, relu, ce, s.n, row);
+      if (row < end && end - first >= 6) {
+        matMulRows<6>(ae, rowStride, colStride, s.k, packed, panels, biasPadded, relu, ce, s.n, end - 6);
+      } else {
+        for (; row + 2 <= end; row += 2) matMulRows<2>(ae, rowStride, colStride, s.k, packed, panels, biasPadded, relu, ce, s.n, row);
+        if (row < end) matMulRows<1>(ae, rowStride, colStride, s.k, packed, panels, biasPadded, relu, ce, s.n, row);
+      }
+    };
+    const double work = double(s.m) * s.k * s.n;
+    const int parts = work < kParallelMatMulWork ? 1 : (s.threads < s.m / 6 ? s.threads : s.m / 6);
+    if (parts <= 1) {
+      rows(0, s.m);
     } else {
-      for (; row + 2 <= s.m; row += 2) matMulRows<2>(ae, rowStride, colStride, s.k, packed, panels, biasPadded, relu, ce, s.n, row);
-      if (row < s.m) matMulRows<1>(ae, rowStride, colStride, s.k, packed, panels, biasPadded, relu, ce, s.n, row);
+      inParts(parts, [&](int part) { rows(int(int64_t(s.m) * part / parts), int(int64_t(s.m) * (part + 1) / parts)); });
     }
   }
   std::free(biasPadded);

@@ -29,10 +29,15 @@ struct MatMulShape {
   int32_t batch, m, k, n;
   int32_t transposeA, transposeB;
   int32_t broadcastA, broadcastB;  // 1: one matrix for every batch entry
+  int32_t threads;                 // rows of large products are split over this many threads
 };
 
 /** Raises the addon's error for a failed allocation of `bytes` (defined in addon.cc; never returns). */
 [[noreturn]] void outOfMemory(size_t bytes);
+
+/** Calls part(context, p) for p = 0 … parts−1: p = 0 on the calling thread, the others on threads of
+ *  their own, and returns when all are done (defined in addon.cc, compiled for any CPU). */
+void runParts(int parts, void (*part)(void* context, int p), void* context);
 
 #define GAUNTLET_DECLARE_KERNELS(NS)                                                                     \
   namespace NS {                                                                                         \

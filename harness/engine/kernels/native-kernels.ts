@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 export type ConvDims = Int32Array;
 /** [n, h, w, c, fh, fw, sh, sw, oh, ow, top, left]: max-pool windows. */
 export type PoolDims = Int32Array;
-/** [batch, m, k, n, transposeA, transposeB, broadcastA, broadcastB] (flags 0 or 1). */
+/** [batch, m, k, n, transposeA, transposeB, broadcastA, broadcastB, threads] (flags 0 or 1). */
 export type MatMulDims = Int32Array;
 
 export interface NativeKernels {
@@ -38,6 +38,7 @@ const ADDON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'n
 
 let loaded: { kernels?: NativeKernels; status: string } | undefined;
 let enabled = true;
+let threads = 1;
 
 function load(): { kernels?: NativeKernels; status: string } {
   if (process.env.GAUNTLET_NATIVE === '0') return { status: 'off (GAUNTLET_NATIVE=0)' };
@@ -59,6 +60,21 @@ function load(): { kernels?: NativeKernels; status: string } {
 export function nativeKernels(): NativeKernels | undefined {
   loaded ??= load();
   return enabled ? loaded.kernels : undefined;
+}
+
+/**
+ * How many threads a large matrix product called from this thread may use (default 1). The runner
+ * and the bench give the calling thread as many as the run has model workers: it computes only the
+ * models too small for the pool (work-estimate.ts), while the workers wait. Rows are split whole, so
+ * the numbers do not depend on it.
+ */
+export function setNativeThreads(count: number): void {
+  if (!Number.isInteger(count) || count < 1 || count > 64) throw new RangeError(`native threads: expected an integer from 1 to 64, got ${count}`);
+  threads = count;
+}
+
+export function nativeThreads(): number {
+  return threads;
 }
 
 /** Switches the native kernels off and on again in this thread, so tests can run both paths. */

@@ -2,7 +2,7 @@
 // float32, batch dimensions equal or one side a single matrix, bias of one value per column, and
 // linear or ReLU activation. Anything else returns undefined and stays with the caller's fallback.
 import * as tf from '@tensorflow/tfjs';
-import { nativeKernels } from './native-kernels.js';
+import { nativeKernels, nativeThreads } from './native-kernels.js';
 import { allocateFloat32, float32View } from './wasm-heap.js';
 
 export interface NativeMatMulCall {
@@ -37,7 +37,7 @@ export function nativeMatMul(backend: unknown, call: NativeMatMulCall): tf.Tenso
   const batch = Math.max(batchA, batchB);
   if (batch === 0 || product(outer) !== batch) return undefined;
   const out = allocateFloat32(backend, [...outer, m, n]);
-  const dims = Int32Array.from([batch, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, batchA === 1 && batch > 1 ? 1 : 0, batchB === 1 && batch > 1 ? 1 : 0]);
+  const dims = Int32Array.from([batch, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, batchA === 1 && batch > 1 ? 1 : 0, batchB === 1 && batch > 1 ? 1 : 0, nativeThreads()]);
   // views only after the last allocation (see wasm-heap.ts)
   kernels.matMul(dims, float32View(backend, a), float32View(backend, b), bias === undefined ? null : float32View(backend, bias), relu, float32View(backend, out));
   return out;

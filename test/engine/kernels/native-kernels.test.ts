@@ -344,8 +344,8 @@ function cpuMatMul(c: MatMulCase, d: MatMulData, transposeA: boolean, transposeB
   });
 }
 
-function nativeMatMul(c: MatMulCase, d: MatMulData, transposeA: boolean, transposeB: boolean): Float32Array {
-  const dims = Int32Array.from([c.batch, c.m, c.k, c.n, transposeA ? 1 : 0, transposeB ? 1 : 0, c.broadcast === 'a' ? 1 : 0, c.broadcast === 'b' ? 1 : 0]);
+function nativeMatMul(c: MatMulCase, d: MatMulData, transposeA: boolean, transposeB: boolean, threads = 1): Float32Array {
+  const dims = Int32Array.from([c.batch, c.m, c.k, c.n, transposeA ? 1 : 0, transposeB ? 1 : 0, c.broadcast === 'a' ? 1 : 0, c.broadcast === 'b' ? 1 : 0, threads]);
   const out = new Float32Array(c.batch * c.m * c.n).fill(NaN);
   addon().matMul(dims, d.a, d.b, c.bias ? d.bias : null, c.relu, out);
   return out;
@@ -445,6 +445,25 @@ describeNative('native kernels vs the cpu backend', () => {
   }
 });
 
+// products of at least 4M multiply-adds split their rows over the threads asked for
+const THREADED_CASES: MatMulCase[] = [
+  { batch: 1, m: 1024, k: 784, n: 60, bias: true, relu: true },
+  { batch: 1, m: 1023, k: 60, n: 784, bias: false, relu: false },
+  { batch: 2, m: 301, k: 256, n: 70, broadcast: 'b', bias: true, relu: false },
+];
+
+describeNative('native kernels: matMul on several threads', () => {
+  it.each(THREADED_CASES)('gives the one-thread result bit for bit, and the cpu backend\'s: batch $batch m $m k $k n $n', async (c) => {
+    for (const [transposeA, transposeB] of [[false, false], [true, true]] as [boolean, boolean][]) {
+      const d = matMulData(c, transposeA, transposeB);
+      const one = nativeMatMul(c, d, transposeA, transposeB, 1);
+      expectBitExact(nativeMatMul(c, d, transposeA, transposeB, 2), one, 'matMul 2 threads vs 1');
+      expectBitExact(nativeMatMul(c, d, transposeA, transposeB, 3), one, 'matMul 3 threads vs 1');
+      expectClose(one, await onCpu(() => cpuMatMul(c, d, transposeA, transposeB)), `matMul ${addon().isa()}`);
+    }
+  });
+});
+
 describeBothIsas('native kernels: avx2 and generic agree', () => {
   function both(run: () => Float32Array): { avx2: Float32Array; generic: Float32Array } {
     try {
@@ -505,13 +524,13 @@ describeNative('native kernels: argument checks', () => {
     expect(() => k.maxPool(pd, f32(32), f32(9))).toThrow(/^gauntlet native: y holds 9 elements, expected 8$/);
     expect(() => k.maxPoolGrad(pd, f32(32), f32(7), f32(32))).toThrow(/^gauntlet native: dy holds 7 elements, expected 8$/);
     expect(() => k.maxPoolGrad(pd, f32(32), f32(8), f32(33))).toThrow(/^gauntlet native: dx holds 33 elements, expected 32$/);
-    const md = Int32Array.from([2, 3, 4, 5, 0, 0, 0, 0]);
+    const md = Int32Array.from([2, 3, 4, 5, 0, 0, 0, 0, 1]);
     expect(() => k.matMul(md, f32(23), f32(40), null, false, f32(30))).toThrow(/^gauntlet native: a holds 23 elements, expected 24$/);
     expect(() => k.matMul(md, f32(24), f32(20), null, false, f32(30))).toThrow(/^gauntlet native: b holds 20 elements, expected 40$/);
     expect(() => k.matMul(md, f32(24), f32(40), f32(4), false, f32(30))).toThrow(/^gauntlet native: bias holds 4 elements, expected 5$/);
     expect(() => k.matMul(md, f32(24), f32(40), null, false, f32(31))).toThrow(/^gauntlet native: c holds 31 elements, expected 30$/);
     // one matrix b for both batch entries
-    const broadcastB = Int32Array.from([2, 3, 4, 5, 0, 0, 0, 1]);
+    const broadcastB = Int32Array.from([2, 3, 4, 5, 0, 0, 0, 1, 1]);
     expect(() => k.matMul(broadcastB, f32(24), f32(40), null, false, f32(30))).toThrow(/^gauntlet native: b holds 40 elements, expected 20$/);
   });
 
@@ -522,14 +541,15 @@ describeNative('native kernels: argument checks', () => {
     expect(() => k.conv2dBackpropInput(Int32Array.from([...dims, 0]), f32(150), f32(108), f32(50))).toThrow(/^gauntlet native: conv dims holds 12 elements, expected 11$/);
     expect(() => k.maxPool(new Int32Array(11), f32(32), f32(8))).toThrow(/^gauntlet native: pool dims holds 11 elements, expected 12$/);
     expect(() => k.maxPoolGrad(new Int32Array(13), f32(32), f32(8), f32(32))).toThrow(/^gauntlet native: pool dims holds 13 elements, expected 12$/);
-    expect(() => k.matMul(new Int32Array(7), f32(24), f32(40), null, false, f32(30))).toThrow(/^gauntlet native: matMul dims holds 7 elements, expected 8$/);
+    expect(() => k.matMul(new Int32Array(7), f32(24), f32(40), null, false, f32(30))).toThrow(/^gauntlet native: matMul dims holds 7 elements, expected 9$/);
     expect(() => k.conv2d(Float32Array.from(dims) as unknown as Int32Array, f32(50), f32(108), null, false, f32(150))).toThrow(/conv dims has the wrong element type/);
     expect(() => k.conv2d(dims, new Float64Array(50) as unknown as Float32Array, f32(108), null, false, f32(150))).toThrow(/x has the wrong element type/);
     expect(() => k.conv2d(dims, [0] as unknown as Float32Array, f32(108), null, false, f32(150))).toThrow(/x must be a typed array/);
     expect(() => k.conv2d(dims, f32(50), f32(108), null, 1 as unknown as boolean, f32(150))).toThrow(/relu must be a boolean/);
     expect(() => (k.maxPool as unknown as (dims: Int32Array, x: Float32Array) => void)(poolDims(pool).dims, f32(32))).toThrow(/expected 3 arguments/);
     expect(() => k.conv2d(Int32Array.from([1, 5, 5, 2, 3, 3, 6, 5, 5, 3, 1]), f32(50), f32(108), null, false, f32(150))).toThrow(/unsupported convolution shape/);
-    expect(() => k.matMul(Int32Array.from([0, 3, 4, 5, 0, 0, 0, 0]), f32(0), f32(0), null, false, f32(0))).toThrow(/unsupported matMul shape/);
+    expect(() => k.matMul(Int32Array.from([0, 3, 4, 5, 0, 0, 0, 0, 1]), f32(0), f32(0), null, false, f32(0))).toThrow(/unsupported matMul shape/);
+    expect(() => k.matMul(Int32Array.from([1, 3, 4, 5, 0, 0, 0, 0, 0]), f32(12), f32(20), null, false, f32(15))).toThrow(/unsupported matMul shape/);
     expect(() => k.useIsa('sse9' as 'generic')).toThrow(/instruction set 'sse9' is not available here/);
   });
 
