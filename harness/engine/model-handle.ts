@@ -10,6 +10,7 @@ import { readZooManifest } from '../zoo/manifest.js';
 import { ZOO_DIR, zooModelDir } from '../zoo/zoo-dir.js';
 import { piecewiseLinearView, type PiecewiseLinearNet } from '../piecewise/affine-view.js';
 import { argmaxRows } from './argmax.js';
+import { denseStack } from './dense-stack.js';
 import { modelLoader } from './model-files.js';
 
 /** Samples per forward/backward pass: bounds peak memory whatever batch a plugin hands over. */
@@ -37,6 +38,8 @@ export function wrapLayersModel(name: string, model: tf.LayersModel): LayersMode
   const neuronSources = logitsModel.layers.filter((layer) => NEURON_LAYER_CLASSES.has(layer.getClassName()));
   const neuronLayers = neuronSources.map(describeNeurons);
   const probe = neuronProbe(logitsModel, neuronSources);
+  // MLPs skip tfjs for predictions and cross-entropy gradients when the native kernels are there
+  const dense = denseStack(logitsModel);
 
   const batchOf = (x: Float32Array): number => {
     if (x.length % inputSize !== 0 || x.length === 0) {
@@ -50,6 +53,8 @@ export function wrapLayersModel(name: string, model: tf.LayersModel): LayersMode
 
   const predict = async (x: Float32Array): Promise<Float32Array> => {
     const batch = batchOf(x);
+    const viaDense = dense?.forward(x, batch);
+    if (viaDense !== undefined) return viaDense;
     const out = new Float32Array(batch * numClasses);
     for (let start = 0; start < batch; start += CHUNK) {
       const count = Math.min(CHUNK, batch - start);
@@ -105,6 +110,8 @@ export function wrapLayersModel(name: string, model: tf.LayersModel): LayersMode
   const inputGradient = async (x: Float32Array, loss: LossSpec): Promise<InputGradient> => {
     const batch = batchOf(x);
     checkLoss(name, loss, batch, numClasses, neuronLayers);
+    const viaDense = loss.kind === 'cross-entropy' ? dense?.crossEntropyGradient(x, batch, loss.labels) : undefined;
+    if (viaDense !== undefined) return viaDense;
     const gradient = new Float32Array(x.length);
     const losses = new Float32Array(batch);
     const logitRows = new Float32Array(batch * numClasses);
