@@ -24,7 +24,11 @@ export interface DenseStack {
   crossEntropyGradient(x: Float32Array, rows: number, labels: Int32Array): InputGradient | undefined;
 }
 
-/** The model as a dense stack, or undefined when it has any other kind of layer. */
+/**
+ * The model as a dense stack, or undefined when it has any other kind of layer. The weights are read
+ * once, here: handles are made from trained models, and nothing in gauntlet changes a model's weights
+ * after its handle exists (training runs on the tfjs model and wraps it afterwards).
+ */
 export function denseStack(model: tf.LayersModel): DenseStack | undefined {
   const layers: DenseLayer[] = [];
   for (const layer of model.layers) {
