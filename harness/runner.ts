@@ -82,7 +82,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const backend = await selectBackend(backendChoice);
   const workers = options.workers ?? experiment.workers ?? defaultWorkers(backend.backend);
   // the calling thread computes only models too small for the pool, while the workers wait
-  setNativeThreads(Math.min(Math.max(1, workers), 64));
+  setNativeThreads(Math.max(1, workers));
   const local = await loadModels(experiment);
   const leftOut: LeftOutJob[] = [];
   const jobs = planJobs(experiment, { plugins: options.plugins, datasetOf: (ref) => (typeof ref === 'string' ? zooModelDataset(ref) : undefined) }).filter((job) => {

@@ -43,7 +43,7 @@ export async function benchCommand(args: BenchArgs): Promise<BenchFigure[]> {
   const backend = await selectBackend(args.backend);
   const workers = args.workers ?? (backend.backend === 'wasm' || backend.backend === 'cpu' ? hostCores() : 1);
   // as in a run: the calling thread computes only models too small for the pool, while the workers wait
-  setNativeThreads(Math.min(Math.max(1, workers), 64));
+  setNativeThreads(Math.max(1, workers));
   const test = await loadDataset('mnist', 'test');
   const log = (line: string): void => {
     process.stderr.write(`bench: ${line}\n`);

@@ -12,7 +12,6 @@ import { nativeKernels } from './native-kernels.js';
 import { nativePoolDims, poolInfo, type PoolAttrs } from './pool-dims.js';
 import { allocateFloat32, float32View } from './wasm-heap.js';
 
-
 /** Wraps the wasm backend's registered kernel, which stays the fallback for non-float32 tensors. */
 export function maxPoolGradWasm(native: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc: tf.KernelFunc = (args) => {

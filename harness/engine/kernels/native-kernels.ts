@@ -69,8 +69,9 @@ export function nativeKernels(): NativeKernels | undefined {
  * the numbers do not depend on it.
  */
 export function setNativeThreads(count: number): void {
-  if (!Number.isInteger(count) || count < 1 || count > 64) throw new RangeError(`native threads: expected an integer from 1 to 64, got ${count}`);
-  threads = count;
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`native threads: expected a positive integer, got ${count}`);
+  // the addon takes at most 64
+  threads = Math.min(count, 64);
 }
 
 export function nativeThreads(): number {
