@@ -1,10 +1,13 @@
 // A model that is nothing but a stack of dense layers (an optional Flatten, then Dense layers with
 // ReLU or linear activations, the last one linear: the zoo's MLPs) computed straight on the native
-// matrix product (kernels/native-kernels.ts), without tfjs. For such small models tfjs's per-op cost
-// and the copy of the batch into the wasm heap were most of the time: on mnist-mlp-60-30 at batch
-// 1024 a forward pass took 1.48 ms through tfjs and 0.63 ms here, a cross-entropy input gradient 5.39
-// and 1.83 ms (2 threads). The logits are the tfjs path's bit for bit (the same kernel computes each
-// layer); the gradient agrees to about 2e-6 of its scale (softmax in float64 here).
+// kernels (kernels/native-kernels.ts), without tfjs: matrix products, and for the cross-entropy
+// gradient the softmax and the ReLU masks too. For such small models tfjs's per-op cost and the copy
+// of the batch into the wasm heap were most of the time: on mnist-mlp-60-30 at batch 1024 a forward
+// pass took 1.48 ms through tfjs and 0.63 ms here, a cross-entropy input gradient 5.39 ms and, with
+// the softmax and masks in JavaScript, 1.83 ms (2 threads); the masks and softmax alone took 1 ms of
+// a 3.4 ms call on a slower day, natively 0.03 ms. The logits are the tfjs path's bit for bit (the
+// same kernel computes each layer); the gradient agrees to about 2e-6 of its scale (softmax in
+// float64 here).
 import * as tf from '@tensorflow/tfjs';
 import type { InputGradient } from '../types.js';
 import { nativeKernels, nativeThreads, type NativeKernels } from './kernels/native-kernels.js';
@@ -54,21 +57,39 @@ export function denseStack(model: tf.LayersModel): DenseStack | undefined {
 }
 
 class NativeDenseStack implements DenseStack {
+  /**
+   * Buffers for the values no caller sees (hidden layers' outputs, the gradients between layers),
+   * kept from call to call: a fresh typed array per layer and call made V8 collect garbage every few
+   * calls (external-memory pressure), which cost more than the small layers' products. The methods
+   * are synchronous, so no two calls share them at once.
+   */
+  private readonly scratch = new Map<string, Float32Array>();
+
   constructor(private readonly layers: readonly DenseLayer[]) {}
+
+  private buffer(role: string, length: number): Float32Array {
+    let buffer = this.scratch.get(role);
+    if (buffer?.length !== length) {
+      buffer = new Float32Array(length);
+      this.scratch.set(role, buffer);
+    }
+    return buffer;
+  }
 
   /** out = relu?(a · b + bias): rows × k times k × n (or b transposed: n × k) */
   private product(k: NativeKernels, rows: number, inner: number, n: number, a: Float32Array, b: Float32Array, transposeB: boolean, bias: Float32Array | null, relu: boolean, out: Float32Array): void {
-    k.matMul(Int32Array.from([1, rows, inner, n, 0, transposeB ? 1 : 0, 0, 0, nativeThreads()]), a, b, bias, relu, out);
+    k.matMul(Int32Array.of(1, rows, inner, n, 0, transposeB ? 1 : 0, 0, 0, nativeThreads()), a, b, bias, relu, out);
   }
 
-  /** each layer's output, the input first */
+  /** each layer's output, the input first; the last (the logits) is a fresh array, the others scratch */
   private activations(k: NativeKernels, x: Float32Array, rows: number): Float32Array[] {
     const outputs = [x];
-    for (const layer of this.layers) {
-      const out = new Float32Array(rows * layer.units);
-      this.product(k, rows, layer.inputs, layer.units, outputs[outputs.length - 1], layer.kernel, false, layer.bias, layer.relu, out);
+    this.layers.forEach((layer, l) => {
+      const length = rows * layer.units;
+      const out = l === this.layers.length - 1 ? new Float32Array(length) : this.buffer(`output ${l}`, length);
+      this.product(k, rows, layer.inputs, layer.units, outputs[l], layer.kernel, false, layer.bias, layer.relu, out);
       outputs.push(out);
-    }
+    });
     return outputs;
   }
 
@@ -92,26 +113,16 @@ class NativeDenseStack implements DenseStack {
     const classes = this.layers[this.layers.length - 1].units;
     // loss logSumExp(logits) − logit[label]; its gradient softmax(logits) − onehot(label)
     const loss = new Float32Array(rows);
-    let upstream = new Float32Array(rows * classes);
-    for (let r = 0; r < rows; r++) {
-      const row = logits.subarray(r * classes, (r + 1) * classes);
-      let max = -Infinity;
-      for (const v of row) max = v > max ? v : max;
-      let sum = 0;
-      for (const v of row) sum += Math.exp(v - max);
-      loss[r] = max + Math.log(sum) - row[labels[r]];
-      for (let j = 0; j < classes; j++) upstream[r * classes + j] = Math.exp(row[j] - max) / sum - (j === labels[r] ? 1 : 0);
-    }
+    let upstream = this.buffer('logits gradient', rows * classes);
+    k.softmaxCrossEntropy(Int32Array.of(rows, classes), logits, labels, loss, upstream);
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l];
-      const down = new Float32Array(rows * layer.inputs);
+      const length = rows * layer.inputs;
+      // the input gradient goes to the caller: a fresh array; the gradients between layers are scratch
+      const down = l === 0 ? new Float32Array(length) : this.buffer(`input gradient ${l}`, length);
       this.product(k, rows, layer.units, layer.inputs, upstream, layer.kernel, true, null, false, down);
       // back through the ReLU of the layer below: nothing passes where its output was not positive
-      const below = this.layers[l - 1];
-      if (below?.relu === true) {
-        const activation = outputs[l];
-        for (let i = 0; i < down.length; i++) if (!(activation[i] > 0)) down[i] = 0;
-      }
+      if (this.layers[l - 1]?.relu === true) k.reluMask(outputs[l], down);
       upstream = down;
     }
     return { gradient: upstream, loss, logits };

@@ -3,8 +3,12 @@
 // a wrong call throws a JavaScript error instead of touching memory it does not own.
 #include <node_api.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,11 +26,15 @@ struct Impl {
   void (*maxPoolGrad)(const PoolShape&, const float*, const float*, float*);
   void (*maxPool)(const PoolShape&, const float*, float*);
   void (*matMul)(const MatMulShape&, const float*, const float*, const float*, bool, float*);
+  void (*reluMask)(size_t, const float*, float*);
+  void (*softmaxCrossEntropy)(int32_t, int32_t, const float*, const int32_t*, float*, float*);
 };
 
-const Impl kGeneric{"generic", generic::conv2d, generic::conv2dBackpropInput, generic::maxPoolGrad, generic::maxPool, generic::matMul};
+#define GAUNTLET_IMPL(NS) \
+  Impl { #NS, NS::conv2d, NS::conv2dBackpropInput, NS::maxPoolGrad, NS::maxPool, NS::matMul, NS::reluMask, NS::softmaxCrossEntropy }
+const Impl kGeneric = GAUNTLET_IMPL(generic);
 #if defined(__x86_64__)
-const Impl kAvx2{"avx2", avx2::conv2d, avx2::conv2dBackpropInput, avx2::maxPoolGrad, avx2::maxPool, avx2::matMul};
+const Impl kAvx2 = GAUNTLET_IMPL(avx2);
 #endif
 
 bool cpuHasAvx2() {
@@ -58,12 +66,127 @@ struct Failure {
 }  // namespace
 
 namespace gauntlet {
-void runParts(int parts, void (*part)(void* context, int p), void* context) {
-  std::vector<std::thread> others;
-  others.reserve(size_t(parts - 1));
-  for (int p = 1; p < parts; p++) others.emplace_back(part, context, p);
-  part(context, 0);
-  for (std::thread& t : others) t.join();
+namespace {
+
+inline void cpuRelax() {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#endif
+}
+
+/**
+ * Threads that run parts of large products beside the calling thread, started when first needed and
+ * kept for the life of the process. Between jobs a helper spins for kSpin before it sleeps, so the
+ * products of one model call (a forward layer, then its gradient a fraction of a millisecond later)
+ * find it awake: waking a sleeping thread on these virtual CPUs took up to a few hundred µs.
+ * One job at a time: a caller that finds the helpers busy (another JavaScript thread's product) runs
+ * its parts alone, which changes no value. Never destroyed (threads are detached), so nothing is torn
+ * down under a helper at exit.
+ */
+class Helpers {
+ public:
+  static Helpers& instance() {
+    static Helpers* const helpers = new Helpers();
+    return *helpers;
+  }
+
+  void run(int parts, int threads, void (*part)(void*, int), void* context) {
+    std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
+    const int wanted = std::min(threads, parts) - 1;
+    if (!busy.owns_lock() || wanted <= 0) {
+      for (int p = 0; p < parts; p++) part(context, p);
+      return;
+    }
+    start(wanted);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      part_ = part;
+      context_ = context;
+      parts_ = parts;
+      next_.store(0, std::memory_order_relaxed);
+      done_.store(0, std::memory_order_relaxed);
+      seats_ = wanted;
+      generation_.fetch_add(1, std::memory_order_release);
+    }
+    wake_.notify_all();
+    claim(part, context, parts);
+    while (done_.load(std::memory_order_acquire) < parts) cpuRelax();
+    // no helper may join once the job is over; wait for those that joined to leave it
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      seats_ = 0;
+    }
+    while (inside_.load(std::memory_order_acquire) > 0) cpuRelax();
+  }
+
+ private:
+  static constexpr std::chrono::microseconds kSpin{2000};
+
+  void start(int wanted) {
+    while (int(threads_.size()) < wanted) {
+      threads_.emplace_back([this] { loop(); });
+      threads_.back().detach();
+    }
+  }
+
+  void claim(void (*part)(void*, int), void* context, int parts) {
+    for (int p = next_.fetch_add(1, std::memory_order_relaxed); p < parts; p = next_.fetch_add(1, std::memory_order_relaxed)) {
+      part(context, p);
+      done_.fetch_add(1, std::memory_order_release);
+    }
+  }
+
+  void loop() {
+    uint64_t seen = generation_.load(std::memory_order_acquire);
+    for (;;) {
+      const auto spinUntil = std::chrono::steady_clock::now() + kSpin;
+      for (int i = 0; generation_.load(std::memory_order_acquire) == seen; i++) {
+        cpuRelax();
+        // yield now and then: a spinning helper that shares its CPU with the caller (or any other
+        // runnable thread) must not hold it for its whole spin; without this, calls stalled for ~kSpin
+        if ((i & 63) == 63) std::this_thread::yield();
+        if ((i & 255) == 255 && std::chrono::steady_clock::now() > spinUntil) {
+          std::unique_lock<std::mutex> lock(mutex_);
+          wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
+          break;
+        }
+      }
+      void (*part)(void*, int) = nullptr;
+      void* context = nullptr;
+      int parts = 0;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        seen = generation_.load(std::memory_order_acquire);
+        if (seats_ == 0) continue;
+        seats_--;
+        inside_.fetch_add(1, std::memory_order_acq_rel);
+        part = part_;
+        context = context_;
+        parts = parts_;
+      }
+      claim(part, context, parts);
+      inside_.fetch_sub(1, std::memory_order_acq_rel);
+    }
+  }
+
+  std::mutex busy_;  // held by the caller whose job the helpers serve
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;  // guards the job's fields and seats_
+  std::condition_variable wake_;
+  std::atomic<uint64_t> generation_{0};
+  void (*part_)(void*, int) = nullptr;
+  void* context_ = nullptr;
+  int parts_ = 0;
+  int seats_ = 0;  // helpers that may still join the current job
+  std::atomic<int> next_{0};
+  std::atomic<int> done_{0};
+  std::atomic<int> inside_{0};
+};
+
+}  // namespace
+
+void runParts(int parts, int threads, void (*part)(void* context, int p), void* context) {
+  Helpers::instance().run(parts, threads, part, context);
 }
 
 void outOfMemory(size_t bytes) {
@@ -230,6 +353,42 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
   });
 }
 
+// reluMask(activation, values): values[i] = 0 where !(activation[i] > 0); both the same length
+napi_value ReluMask(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value a[2];
+    args(env, info, a);
+    size_t count = 0;
+    check(napi_get_typedarray_info(env, a[1], nullptr, &count, nullptr, nullptr, nullptr), "values must be a Float32Array");
+    const float* activation = input(env, a[0], count, "activation");
+    float* values = output(env, a[1], count, "values");
+    current.load()->reluMask(count, activation, values);
+  });
+}
+
+// softmaxCrossEntropy(dims: Int32Array[rows, classes], logits, labels: Int32Array, loss [rows], upstream [rows·classes])
+napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value a[5];
+    args(env, info, a);
+    const int32_t* d = typedArray<int32_t>(env, a[0], napi_int32_array, 2, "softmaxCrossEntropy dims");
+    const int32_t rows = d[0];
+    const int32_t classes = d[1];
+    if (rows < 0 || classes <= 0) throw Failure{"gauntlet native: unsupported softmaxCrossEntropy shape"};
+    const float* logits = input(env, a[1], size_t(rows) * classes, "logits");
+    const int32_t* labels = typedArray<int32_t>(env, a[2], napi_int32_array, size_t(rows), "labels");
+    for (int32_t r = 0; r < rows; r++) {
+      if (labels[r] < 0 || labels[r] >= classes) {
+        throw Failure{"gauntlet native: label " + std::to_string(labels[r]) + " of row " + std::to_string(r) +
+                      " is outside 0.." + std::to_string(classes - 1)};
+      }
+    }
+    float* loss = output(env, a[3], size_t(rows), "loss");
+    float* upstream = output(env, a[4], size_t(rows) * classes, "upstream");
+    current.load()->softmaxCrossEntropy(rows, classes, logits, labels, loss, upstream);
+  });
+}
+
 // isa(): the instruction set in use; useIsa('avx2' | 'generic') switches (tests compare the two)
 napi_value Isa(napi_env env, napi_callback_info) {
   napi_value result;
@@ -270,6 +429,8 @@ NAPI_MODULE_INIT() {
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"reluMask", nullptr, ReluMask, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"softmaxCrossEntropy", nullptr, SoftmaxCrossEntropy, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"isa", nullptr, Isa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"useIsa", nullptr, UseIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };

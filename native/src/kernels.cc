@@ -1,7 +1,7 @@
 // The kernels declared in kernels.h, written once with GCC vector extensions (8 float lanes) and
 // compiled twice: with -mavx2 -mfma for GAUNTLET_KERNEL_NS=avx2 and without for =generic. Nothing
-// from the C++ standard library is instantiated here (threads are started by addon.cc's runParts), so
-// the two objects share no inline code.
+// from the C++ standard library is instantiated here (threads are run by addon.cc's runParts, exp
+// and log are libm's), so the two objects share no inline code.
 //
 // Convolutions run on one zero-padded copy of each image, in one of two layouts:
 //  - channel mode: the image stays NHWC; 8 output channels fill a vector and each input value is
@@ -9,9 +9,11 @@
 //  - pixel mode (co <= 4, e.g. the input gradient of a 1-channel first layer): the copy is planar (channel, row, column); 8 neighbouring
 //    output pixels fill a vector and each filter weight is broadcast against them.
 // Sums run in a fixed order (filter row, then filter column and input channel), so results do not
-// depend on the batch size or on how a batch is sharded. Large matrix products may split their rows
-// over threads (MatMulShape::threads), which changes no row's value.
+// depend on the batch size or on how a batch is sharded. Large matrix products run their rows in
+// fixed blocks, spread over threads (MatMulShape::threads), which changes no row's value.
 #include "kernels.h"
+
+#include <math.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -244,13 +246,19 @@ void convPixels(const ConvShape& s, const float* x, const float* filter, const f
   }
 }
 
-/** Products below this many multiply-adds stay on the calling thread: starting a thread costs tens of µs. */
-constexpr double kParallelMatMulWork = 4.0e6;
+/** Products below this many multiply-adds stay on the calling thread: waking a helper costs µs. */
+constexpr double kParallelMatMulWork = 2.0e6;
+/**
+ * Rows of c per part of a product (a multiple of the 6-row tile). The blocks depend on m alone, so
+ * a row is computed the same way whatever the number of threads; about 20 parts for 1024 rows let a
+ * helper that wakes late still take its share.
+ */
+constexpr int kMatMulRowsPerPart = 48;
 
 /** runParts (addon.cc) for a callable: it calls back through a plain function pointer. */
 template <typename Part>
-void inParts(int parts, const Part& part) {
-  runParts(parts, [](void* context, int p) { (*static_cast<const Part*>(context))(p); }, const_cast<Part*>(&part));
+void inParts(int parts, int threads, const Part& part) {
+  runParts(parts, threads, [](void* context, int p) { (*static_cast<const Part*>(context))(p); }, const_cast<Part*>(&part));
 }
 
 /** MR rows of c times one panel of 16 columns: 2·MR sums in registers over the whole of k. */
@@ -470,16 +478,50 @@ void matMul(const MatMulShape& s, const float* a, const float* b, const float* b
         if (row < end) matMulRows<1>(ae, rowStride, colStride, s.k, packed, panels, biasPadded, relu, ce, s.n, row);
       }
     };
-    const double work = double(s.m) * s.k * s.n;
-    const int parts = work < kParallelMatMulWork ? 1 : (s.threads < s.m / 6 ? s.threads : s.m / 6);
-    if (parts <= 1) {
-      rows(0, s.m);
+    const int parts = (s.m + kMatMulRowsPerPart - 1) / kMatMulRowsPerPart;
+    const auto part = [&](int p) { rows(p * kMatMulRowsPerPart, p == parts - 1 ? s.m : (p + 1) * kMatMulRowsPerPart); };
+    if (s.threads <= 1 || parts == 1 || double(s.m) * s.k * s.n < kParallelMatMulWork) {
+      for (int p = 0; p < parts; p++) part(p);
     } else {
-      inParts(parts, [&](int part) { rows(int(int64_t(s.m) * part / parts), int(int64_t(s.m) * (part + 1) / parts)); });
+      inParts(parts, s.threads, part);
     }
   }
   std::free(biasPadded);
   std::free(packed);
+}
+
+void reluMask(size_t count, const float* activation, float* values) {
+  size_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const v8 a = load(activation + i);
+    store(values + i, a > 0 ? load(values + i) : v8{});
+  }
+  for (; i < count; i++) values[i] = activation[i] > 0 ? values[i] : 0.0f;
+}
+
+void softmaxCrossEntropy(int32_t rows, int32_t classes, const float* logits, const int32_t* labels, float* loss,
+                         float* upstream) {
+  // in float64, as in JavaScript; each exp is kept for the second pass when the row fits `kept`
+  constexpr int32_t kKept = 64;
+  double kept[kKept];
+  for (int32_t r = 0; r < rows; r++) {
+    const float* row = logits + size_t(r) * classes;
+    float* up = upstream + size_t(r) * classes;
+    double max = -INFINITY;
+    for (int32_t j = 0; j < classes; j++) max = row[j] > max ? row[j] : max;
+    double sum = 0;
+    for (int32_t j = 0; j < classes; j++) {
+      const double e = ::exp(double(row[j]) - max);
+      if (j < kKept) kept[j] = e;
+      sum += e;
+    }
+    const int32_t label = labels[r];
+    loss[r] = float(max + ::log(sum) - double(row[label]));
+    for (int32_t j = 0; j < classes; j++) {
+      const double e = j < kKept ? kept[j] : ::exp(double(row[j]) - max);
+      up[j] = float(e / sum - (j == label ? 1.0 : 0.0));
+    }
+  }
 }
 
 }  // namespace GAUNTLET_KERNEL_NS

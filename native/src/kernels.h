@@ -35,9 +35,10 @@ struct MatMulShape {
 /** Raises the addon's error for a failed allocation of `bytes` (defined in addon.cc; never returns). */
 [[noreturn]] void outOfMemory(size_t bytes);
 
-/** Calls part(context, p) for p = 0 … parts−1: p = 0 on the calling thread, the others on threads of
- *  their own, and returns when all are done (defined in addon.cc, compiled for any CPU). */
-void runParts(int parts, void (*part)(void* context, int p), void* context);
+/** Calls part(context, p) once for each p = 0 … parts−1 and returns when all are done. The calling
+ *  thread and up to threads−1 helper threads claim parts in turn, so which thread runs a part varies
+ *  and a part's result must not depend on it (defined in addon.cc, compiled for any CPU). */
+void runParts(int parts, int threads, void (*part)(void* context, int p), void* context);
 
 #define GAUNTLET_DECLARE_KERNELS(NS)                                                                     \
   namespace NS {                                                                                         \
@@ -52,6 +53,11 @@ void runParts(int parts, void (*part)(void* context, int p), void* context);
   void maxPool(const PoolShape& s, const float* x, float* y);                                           \
   /* c = relu?(op(a)·op(b) + bias?) ; bias [n] may be null */                                           \
   void matMul(const MatMulShape& s, const float* a, const float* b, const float* bias, bool relu, float* c); \
+  /* values[i] = 0 where !(activation[i] > 0): the gradient back through a ReLU */                       \
+  void reluMask(size_t count, const float* activation, float* values);                                   \
+  /* per row of logits [rows,classes]: loss = logSumExp − logit[label], upstream = softmax − onehot */   \
+  void softmaxCrossEntropy(int32_t rows, int32_t classes, const float* logits, const int32_t* labels,     \
+                           float* loss, float* upstream);                                                \
   }
 
 GAUNTLET_DECLARE_KERNELS(avx2)

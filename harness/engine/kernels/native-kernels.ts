@@ -26,13 +26,20 @@ export interface NativeKernels {
   maxPool(dims: PoolDims, x: Float32Array, y: Float32Array): void;
   /** c = relu?(op(a)·op(b) + bias?), per batch entry */
   matMul(dims: MatMulDims, a: Float32Array, b: Float32Array, bias: Float32Array | null, relu: boolean, c: Float32Array): void;
+  /** values[i] = 0 where !(activation[i] > 0) (NaN too): a gradient back through a ReLU; same lengths */
+  reluMask(activation: Float32Array, values: Float32Array): void;
+  /**
+   * Per row of `logits` [rows, classes], in float64: loss = logSumExp(row) − row[label] and
+   * upstream = softmax(row) − onehot(label), the cross-entropy's gradient at the logits
+   */
+  softmaxCrossEntropy(dims: Int32Array, logits: Float32Array, labels: Int32Array, loss: Float32Array, upstream: Float32Array): void;
   /** the instruction set in use: 'avx2' or 'generic' */
   isa(): string;
   /** switches the instruction set for the whole process (tests compare the two) */
   useIsa(isa: 'avx2' | 'generic'): string;
 }
 
-const FUNCTIONS: readonly (keyof NativeKernels)[] = ['conv2d', 'conv2dBackpropInput', 'maxPoolGrad', 'maxPool', 'matMul', 'isa', 'useIsa'];
+const FUNCTIONS: readonly (keyof NativeKernels)[] = ['conv2d', 'conv2dBackpropInput', 'maxPoolGrad', 'maxPool', 'matMul', 'reluMask', 'softmaxCrossEntropy', 'isa', 'useIsa'];
 
 const ADDON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'build', 'Release', 'gauntlet_kernels.node');
 

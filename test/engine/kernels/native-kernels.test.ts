@@ -351,6 +351,54 @@ function nativeMatMul(c: MatMulCase, d: MatMulData, transposeA: boolean, transpo
   return out;
 }
 
+/** The ReLU mask as the dense stack's JavaScript once computed it. */
+function jsReluMask(activation: Float32Array, values: Float32Array): Float32Array {
+  return values.map((v, i) => (activation[i] > 0 ? v : 0));
+}
+
+function nativeReluMask(activation: Float32Array, values: Float32Array): Float32Array {
+  const out = values.slice();
+  addon().reluMask(activation, out);
+  return out;
+}
+
+interface SoftmaxCase { rows: number; classes: number; spread: number; why: string }
+
+const SOFTMAX_CASES: SoftmaxCase[] = [
+  { rows: 37, classes: 10, spread: 3, why: 'the zoo\'s 10 classes' },
+  { rows: 5, classes: 100, spread: 3, why: 'more classes than the kernel keeps exps for (64)' },
+  { rows: 9, classes: 10, spread: 80, why: 'logits of ±80·N(0,1): exp overflows without the max shift' },
+  { rows: 4, classes: 1, spread: 1, why: 'one class: zero loss and gradient' },
+  { rows: 0, classes: 10, spread: 1, why: 'no rows' },
+];
+
+function softmaxData(c: SoftmaxCase): { logits: Float32Array; labels: Int32Array } {
+  const logits = random(c.rows * c.classes, `softmax ${c.why}`).map((v) => v * c.spread);
+  return { logits, labels: Int32Array.from({ length: c.rows }, (_, r) => (r * 7) % c.classes) };
+}
+
+/** loss logSumExp − logit[label] and its gradient softmax − onehot, on the cpu backend */
+function cpuSoftmaxCrossEntropy(c: SoftmaxCase, d: { logits: Float32Array; labels: Int32Array }): { loss: Float32Array; upstream: Float32Array } {
+  if (c.rows === 0) return { loss: new Float32Array(0), upstream: new Float32Array(0) };
+  return tf.tidy(() => {
+    const logits = tf.tensor2d(d.logits, [c.rows, c.classes]);
+    // built by hand: tf.oneHot refuses one class
+    const onehot = tf.tensor2d(Float32Array.from({ length: c.rows * c.classes }, (_, i) => (i % c.classes === d.labels[Math.floor(i / c.classes)] ? 1 : 0)), [c.rows, c.classes]);
+    const loss = tf.logSumExp(logits, 1).sub(logits.mul(onehot).sum(1));
+    const upstream = tf.softmax(logits).sub(onehot);
+    return { loss: loss.dataSync() as Float32Array, upstream: upstream.dataSync() as Float32Array };
+  });
+}
+
+function nativeSoftmaxCrossEntropy(c: SoftmaxCase, d: { logits: Float32Array; labels: Int32Array }): { loss: Float32Array; upstream: Float32Array } {
+  const loss = new Float32Array(c.rows).fill(NaN);
+  const upstream = new Float32Array(c.rows * c.classes).fill(NaN);
+  addon().softmaxCrossEntropy(Int32Array.of(c.rows, c.classes), d.logits, d.labels, loss, upstream);
+  return { loss, upstream };
+}
+
+const MASK_LENGTHS = [1, 7, 8, 9, 61_443];
+
 // ---------------------------------------------------------------------------------------------
 
 describe('native kernel addon', () => {
@@ -441,15 +489,41 @@ describeNative('native kernels vs the cpu backend', () => {
           expectClose(nativeMatMul(c, d, transposeA, transposeB), expected, `matMul ${isa}`);
         },
       );
+
+      it.each(MASK_LENGTHS)('reluMask bit for bit over %i values: NaN, ±∞ and ±0 activations pass nothing but +∞', (length) => {
+        const activation = random(length, `mask activation ${length}`, 'special');
+        const values = random(length, `mask values ${length}`, 'special');
+        const masked = nativeReluMask(activation, values);
+        expectBitExact(masked, jsReluMask(activation, values), `reluMask ${isa}`);
+        // the property itself, apart from the reference: only positive activations let values through
+        const passed = Array.from(activation).filter((a) => a > 0).length;
+        expect(masked.filter((v, i) => Object.is(v, values[i]) && activation[i] > 0).length).toBe(passed);
+      });
+
+      it.each(SOFTMAX_CASES)('softmaxCrossEntropy: $why (rows $rows, classes $classes)', async (c) => {
+        const d = softmaxData(c);
+        const expected = await onCpu(() => cpuSoftmaxCrossEntropy(c, d));
+        const actual = nativeSoftmaxCrossEntropy(c, d);
+        expectClose(actual.loss, expected.loss, `softmaxCrossEntropy loss ${isa}`);
+        expectClose(actual.upstream, expected.upstream, `softmaxCrossEntropy gradient ${isa}`);
+        // each row of softmax − onehot sums to 0, and the loss is never negative
+        for (let r = 0; r < c.rows; r++) {
+          const row = actual.upstream.subarray(r * c.classes, (r + 1) * c.classes);
+          expect(Math.abs(row.reduce((a, b) => a + b, 0))).toBeLessThan(1e-5);
+          expect(actual.loss[r]).toBeGreaterThanOrEqual(0);
+        }
+      });
     });
   }
 });
 
-// products of at least 4M multiply-adds split their rows over the threads asked for
+// products of at least 2M multiply-adds run their rows in blocks of 48, spread over the threads asked for
 const THREADED_CASES: MatMulCase[] = [
   { batch: 1, m: 1024, k: 784, n: 60, bias: true, relu: true },
   { batch: 1, m: 1023, k: 60, n: 784, bias: false, relu: false },
   { batch: 2, m: 301, k: 256, n: 70, broadcast: 'b', bias: true, relu: false },
+  // the last block holds 2 rows, fewer than one 6-row tile
+  { batch: 1, m: 242, k: 200, n: 50, bias: true, relu: false },
 ];
 
 describeNative('native kernels: matMul on several threads', () => {
@@ -459,6 +533,7 @@ describeNative('native kernels: matMul on several threads', () => {
       const one = nativeMatMul(c, d, transposeA, transposeB, 1);
       expectBitExact(nativeMatMul(c, d, transposeA, transposeB, 2), one, 'matMul 2 threads vs 1');
       expectBitExact(nativeMatMul(c, d, transposeA, transposeB, 3), one, 'matMul 3 threads vs 1');
+      expectBitExact(nativeMatMul(c, d, transposeA, transposeB, 64), one, 'matMul 64 threads vs 1');
       expectClose(one, await onCpu(() => cpuMatMul(c, d, transposeA, transposeB)), `matMul ${addon().isa()}`);
     }
   });
@@ -502,6 +577,20 @@ describeBothIsas('native kernels: avx2 and generic agree', () => {
       expectClose(out.avx2, out.generic, 'matMul avx2 vs generic');
     }
   });
+
+  it('reluMask and softmaxCrossEntropy', () => {
+    const activation = random(1003, 'both mask activation', 'special');
+    const values = random(1003, 'both mask values');
+    const masked = both(() => nativeReluMask(activation, values));
+    expectBitExact(masked.avx2, masked.generic, 'reluMask avx2 vs generic');
+    for (const c of SOFTMAX_CASES) {
+      const d = softmaxData(c);
+      const loss = both(() => nativeSoftmaxCrossEntropy(c, d).loss);
+      expectClose(loss.avx2, loss.generic, 'softmaxCrossEntropy avx2 vs generic');
+      const upstream = both(() => nativeSoftmaxCrossEntropy(c, d).upstream);
+      expectClose(upstream.avx2, upstream.generic, 'softmaxCrossEntropy avx2 vs generic');
+    }
+  });
 });
 
 describeNative('native kernels: argument checks', () => {
@@ -532,6 +621,22 @@ describeNative('native kernels: argument checks', () => {
     // one matrix b for both batch entries
     const broadcastB = Int32Array.from([2, 3, 4, 5, 0, 0, 0, 1, 1]);
     expect(() => k.matMul(broadcastB, f32(24), f32(40), null, false, f32(30))).toThrow(/^gauntlet native: b holds 40 elements, expected 20$/);
+    expect(() => k.reluMask(f32(9), f32(10))).toThrow(/^gauntlet native: activation holds 9 elements, expected 10$/);
+    const sd = Int32Array.of(3, 4);
+    const labels = Int32Array.of(0, 1, 2);
+    expect(() => k.softmaxCrossEntropy(sd, f32(11), labels, f32(3), f32(12))).toThrow(/^gauntlet native: logits holds 11 elements, expected 12$/);
+    expect(() => k.softmaxCrossEntropy(sd, f32(12), Int32Array.of(0, 1), f32(3), f32(12))).toThrow(/^gauntlet native: labels holds 2 elements, expected 3$/);
+    expect(() => k.softmaxCrossEntropy(sd, f32(12), labels, f32(2), f32(12))).toThrow(/^gauntlet native: loss holds 2 elements, expected 3$/);
+    expect(() => k.softmaxCrossEntropy(sd, f32(12), labels, f32(3), f32(13))).toThrow(/^gauntlet native: upstream holds 13 elements, expected 12$/);
+  });
+
+  it('rejects a label outside the classes, naming the row', () => {
+    const k = addon();
+    const loss = f32(3).fill(7);
+    expect(() => k.softmaxCrossEntropy(Int32Array.of(3, 4), f32(12), Int32Array.of(0, 4, 1), loss, f32(12))).toThrow(/^gauntlet native: label 4 of row 1 is outside 0\.\.3$/);
+    expect(() => k.softmaxCrossEntropy(Int32Array.of(3, 4), f32(12), Int32Array.of(0, 1, -1), loss, f32(12))).toThrow(/label -1 of row 2/);
+    // checked before anything is written
+    expect(Array.from(loss)).toEqual([7, 7, 7]);
   });
 
   it('rejects dims of the wrong length or type, and bad arguments', () => {
