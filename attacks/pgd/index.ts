@@ -25,6 +25,7 @@ export type PgdParams = z.infer<typeof params>;
 interface Attempt {
   sample: SampleInput;
   box: Box;
+  /** the current point, owned by the attempt */
   x: Float32Array;
   /** gradient steps taken over all restarts so far */
   steps: number;
@@ -46,7 +47,8 @@ export const pgd = definePlugin<PgdParams>({
     const restarts = p.random_start ? p.restarts : 1;
     for (let restart = 1; restart <= restarts && active.length > 0; restart++) {
       for (const a of active) {
-        a.x = p.random_start ? uniformInBall(a.sample.x, p.epsilon, a.box, () => a.sample.rng.next()) : a.sample.x;
+        // a copy of its own either way: the steps below move it in place
+        a.x = p.random_start ? uniformInBall(a.sample.x, p.epsilon, a.box, () => a.sample.rng.next()) : a.sample.x.slice();
       }
       for (let step = 0; active.length > 0; step++) {
         if (signal.aborted) {
@@ -73,7 +75,8 @@ export const pgd = definePlugin<PgdParams>({
         active = standing.map((s) => s.attempt);
         if (gradient === undefined) break;
         for (const { attempt: a, row: n } of standing) {
-          a.x = signStep(a.x, row(gradient.gradient, n, size), p.step_size, a.box);
+          // in place: a point already yielded as adversarial has left `active` and is never stepped again
+          signStep(a.x, row(gradient.gradient, n, size), p.step_size, a.box, a.x);
           a.steps++;
         }
       }

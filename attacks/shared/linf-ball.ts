@@ -20,11 +20,13 @@ export function project(value: number, box: Box, i: number): number {
   return Math.min(box.upper[i], Math.max(box.lower[i], value));
 }
 
-/** x + α·sign(g), projected onto the box; coordinates with a zero gradient stay where they are. */
-export function signStep(x: Float32Array, gradient: Float32Array, stepSize: number, box: Box): Float32Array {
-  const next = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) next[i] = project(x[i] + stepSize * Math.sign(gradient[i]), box, i);
-  return next;
+/**
+ * x + α·sign(g), projected onto the box; coordinates with a zero gradient stay where they are.
+ * Written to `out` (a new array unless given; x itself steps in place).
+ */
+export function signStep(x: Float32Array, gradient: Float32Array, stepSize: number, box: Box, out = new Float32Array(x.length)): Float32Array {
+  for (let i = 0; i < x.length; i++) out[i] = project(x[i] + stepSize * Math.sign(gradient[i]), box, i);
+  return out;
 }
 
 /** A uniform draw from the ε-cube around x0, projected onto the box (the draws outside [0, 1] land on its faces). */

@@ -43,6 +43,20 @@ describe('pgd', () => {
     expect(m.calls).toEqual({ predict: [], classify: [], gradient: [1, 1, 1] });
   });
 
+  it('leaves the sample\'s own pixels alone, and keeps each yielded point as it was yielded', async () => {
+    // two samples: one breaks at step 2, the other (higher bias) keeps stepping to the end
+    const samples: LabelledSample[] = [center, { index: 1, x: Float32Array.from([0.5, 0.5]), label: 0 }];
+    const before = samples.map((s) => Array.from(s.x));
+    const m = linearModel({ weights: [[0, 0], [2, -1]], bias: [0.58, 0] });
+    const params = pgd.params.parse({ epsilon: 0.1, step_size: 0.02, steps: 5, random_start: false });
+    const outcomes = await runPlugin({ plugin: pgd, model: m, samples: [samples[0]], params });
+    const stepped = await runPlugin({ plugin: pgd, model: model(0.9), samples: [samples[1]], params });
+    expect(samples.map((s) => Array.from(s.x))).toEqual(before);
+    // the adversarial still holds its step-2 point though the attack owned and moved that array in place
+    expect(outcomes[0].status === 'adversarial' && Array.from(outcomes[0].adversarial)).toEqual([expect.closeTo(0.54, 6), expect.closeTo(0.46, 6)]);
+    expect(stepped[0]).toEqual({ status: 'not_found', index: 1, details: { steps: 5, restarts: 1 } });
+  });
+
   it('cannot go further than steps × step_size from a fixed start', async () => {
     // margin −0.1 needs a move of 0.034 per coordinate; 3 steps of 0.01 reach 0.03 only, 4 steps suffice
     const params = (steps: number) => pgd.params.parse({ epsilon: 0.1, step_size: 0.01, random_start: false, steps });

@@ -1,7 +1,7 @@
 // float32ToJson caches conversions by the float's bits: whatever the cache holds, every value must
 // come out as the 9-significant-digit decimal that reads back to the same float32.
 import { describe, expect, it } from '@jest/globals';
-import { float32ToJson } from '../../harness/results/record.js';
+import { float32ToJson, nineDigits } from '../../harness/results/record.js';
 import { createRng } from '../../harness/rng.js';
 
 const reference = (values: Float32Array): number[] => Array.from(values, (v) => Number(v.toPrecision(9)));
@@ -19,5 +19,40 @@ describe('float32ToJson', () => {
       expect(out).toEqual(reference(values));
       expect(Float32Array.from(JSON.parse(JSON.stringify(out)) as number[])).toEqual(values.map((v) => (Object.is(v, -0) ? 0 : v)));
     }
+  });
+});
+
+describe('nineDigits', () => {
+  const same = (values: Float32Array): { checked: number; differing: string[] } => {
+    const differing: string[] = [];
+    for (const v of values) {
+      const want = Number(v.toPrecision(9));
+      const got = nineDigits(v);
+      if (!Object.is(want, got) && !(Number.isNaN(want) && Number.isNaN(got))) differing.push(`${v}: ${got} instead of ${want}`);
+    }
+    return { checked: values.length, differing: differing.slice(0, 5) };
+  };
+
+  it('equals Number(toPrecision(9)) on random bit patterns: every exponent, subnormals, NaN and ±∞', () => {
+    const rng = createRng('nine-digits bits');
+    const bits = Uint32Array.from({ length: 300_000 }, () => Math.floor(rng.next() * 2 ** 32));
+    expect(same(new Float32Array(bits.buffer))).toEqual({ checked: 300_000, differing: [] });
+  });
+
+  it('equals it next to every power of ten a float32 reaches, where log10 can be one off', () => {
+    const around: number[] = [];
+    for (let j = -45; j <= 38; j++) {
+      const p = Math.fround(10 ** j);
+      const word = new Uint32Array(Float32Array.of(p).buffer)[0];
+      for (let d = -3; d <= 3; d++) around.push(new Float32Array(Uint32Array.of(word + d).buffer)[0], -new Float32Array(Uint32Array.of(word + d).buffer)[0]);
+    }
+    const values = Float32Array.from(around);
+    expect(same(values)).toEqual({ checked: values.length, differing: [] });
+  });
+
+  it('equals it at decimal ties and next to them, where it falls back to the text', () => {
+    // m·2^-p with few bits: v·10^k lands on .5 exactly or within rounding of it
+    const ties = Float32Array.from({ length: 4000 }, (_, i) => (2 * i + 1) / 2 ** (1 + (i % 24)));
+    expect(same(ties)).toEqual({ checked: ties.length, differing: [] });
   });
 });
