@@ -24,7 +24,7 @@ export function project(value: number, box: Box, i: number): number {
  * x + α·sign(g), projected onto the box; coordinates with a zero gradient stay where they are.
  * Written to `out` (a new array unless given; x itself steps in place).
  */
-export function signStep(x: Float32Array, gradient: Float32Array, stepSize: number, box: Box, out = new Float32Array(x.length)): Float32Array {
+export function signStep(x: Float32Array, gradient: Float32Array, stepSize: number, box: Box, out: Float32Array = new Float32Array(x.length)): Float32Array {
   for (let i = 0; i < x.length; i++) out[i] = project(x[i] + stepSize * Math.sign(gradient[i]), box, i);
   return out;
 }

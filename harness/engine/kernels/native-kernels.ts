@@ -3,7 +3,8 @@
 // and matrix products, run with AVX2+FMA where the CPU has them, in place on the tfjs wasm heap.
 // When the addon is missing, fails to load, or GAUNTLET_NATIVE=0 is set, gauntlet uses its wasm
 // kernels alone.
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +42,40 @@ export interface NativeKernels {
 
 const FUNCTIONS: readonly (keyof NativeKernels)[] = ['conv2d', 'conv2dBackpropInput', 'maxPoolGrad', 'maxPool', 'matMul', 'reluMask', 'softmaxCrossEntropy', 'isa', 'useIsa'];
 
-const ADDON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'build', 'Release', 'gauntlet_kernels.node');
+const NATIVE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native');
+const ADDON = join(NATIVE, 'build', 'Release', 'gauntlet_kernels.node');
+
+/**
+ * sha256 over `binding.gyp` and `src/*` of a native/ directory, names and contents: native/build.mjs
+ * writes the same hash beside the addon it builds (`node native/build.mjs --sources-hash` prints it).
+ */
+export function nativeSourcesHash(nativeDir: string): string {
+  const hash = createHash('sha256');
+  const files = ['binding.gyp', ...readdirSync(join(nativeDir, 'src')).sort().map((name) => `src/${name}`)];
+  for (const file of files) hash.update(file).update('\0').update(readFileSync(join(nativeDir, file))).update('\0');
+  return hash.digest('hex');
+}
+
+/**
+ * Why the addon under `nativeDir`/build cannot be trusted to be built from the sources beside it, or
+ * undefined when it can: after a `git pull` without `npm ci`, an old addon may still load and have
+ * every kernel, yet compute what older sources said.
+ */
+export function nativeBuildStaleness(nativeDir: string): string | undefined {
+  let recorded: string;
+  try {
+    recorded = readFileSync(join(nativeDir, 'build', 'Release', 'sources.sha256'), 'utf8').trim();
+  } catch {
+    return 'stale build, its sources are not recorded (run npm run build:native)';
+  }
+  let current: string;
+  try {
+    current = nativeSourcesHash(nativeDir);
+  } catch (error) {
+    return `cannot read native/ sources: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return recorded === current ? undefined : 'stale build, native/ changed since it was built (run npm run build:native)';
+}
 
 let loaded: { kernels?: NativeKernels; status: string } | undefined;
 let enabled = true;
@@ -50,6 +84,8 @@ let threads = 1;
 function load(): { kernels?: NativeKernels; status: string } {
   if (process.env.GAUNTLET_NATIVE === '0') return { status: 'off (GAUNTLET_NATIVE=0)' };
   if (!existsSync(ADDON)) return { status: 'not built (npm ci builds it when a C++ compiler is present: npm run build:native)' };
+  const stale = nativeBuildStaleness(NATIVE);
+  if (stale !== undefined) return { status: stale };
   try {
     const kernels = createRequire(import.meta.url)(ADDON) as Partial<Record<keyof NativeKernels, unknown>>;
     // an addon built from older sources (pulled without `npm ci`) may lack kernels added since

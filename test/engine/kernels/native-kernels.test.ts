@@ -3,14 +3,20 @@
 // _FusedMatMul through tfjs on the wasm backend, with the native kernels on and off. Without the addon
 // the native blocks skip with one log line saying why, unless GAUNTLET_REQUIRE_NATIVE=1 asks for it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../harness/engine/backend.js';
-import { nativeKernels, nativeKernelsStatus, useNativeKernels, type NativeKernels } from '../../../harness/engine/kernels/native-kernels.js';
+import { nativeBuildStaleness, nativeKernels, nativeKernelsStatus, nativeSourcesHash, useNativeKernels, type NativeKernels } from '../../../harness/engine/kernels/native-kernels.js';
 import { createRng } from '../../../harness/rng.js';
 
 type Isa = 'avx2' | 'generic';
 type Shape4 = [number, number, number, number];
 
+const NATIVE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native');
 const kernels: NativeKernels | undefined = nativeKernels();
 const required = process.env.GAUNTLET_REQUIRE_NATIVE === '1';
 
@@ -407,7 +413,36 @@ describe('native kernel addon', () => {
     if (required) {
       expect({ available: kernels !== undefined, status }).toEqual({ available: true, status: expect.stringMatching(/^native (avx2|generic)$/) });
     } else {
-      expect(status).toMatch(kernels === undefined ? /^(off|not built|failed to load)/ : /^native (avx2|generic)$/);
+      expect(status).toMatch(kernels === undefined ? /^(off|not built|failed to load|stale build)/ : /^native (avx2|generic)$/);
+    }
+  });
+
+  it('hashes its sources as native/build.mjs does', () => {
+    const printed = spawnSync(process.execPath, [join(NATIVE_DIR, 'build.mjs'), '--sources-hash'], { encoding: 'utf8' });
+    expect(printed.status).toBe(0);
+    expect(printed.stdout.trim()).toBe(nativeSourcesHash(NATIVE_DIR));
+    expect(printed.stdout.trim()).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('calls a build stale when its sources are not recorded or have changed since', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'gauntlet-native-'));
+    try {
+      cpSync(join(NATIVE_DIR, 'src'), join(copy, 'src'), { recursive: true });
+      cpSync(join(NATIVE_DIR, 'binding.gyp'), join(copy, 'binding.gyp'));
+      mkdirSync(join(copy, 'build', 'Release'), { recursive: true });
+      expect(nativeBuildStaleness(copy)).toMatch(/^stale build, its sources are not recorded/);
+      writeFileSync(join(copy, 'build', 'Release', 'sources.sha256'), `${nativeSourcesHash(copy)}\n`);
+      expect(nativeBuildStaleness(copy)).toBeUndefined();
+      appendFileSync(join(copy, 'src', 'kernels.cc'), '\n// changed\n');
+      expect(nativeBuildStaleness(copy)).toMatch(/^stale build, native\/ changed since it was built \(run npm run build:native\)$/);
+      writeFileSync(join(copy, 'src', 'extra.cc'), '');
+      writeFileSync(join(copy, 'build', 'Release', 'sources.sha256'), `${nativeSourcesHash(copy)}\n`);
+      expect(nativeBuildStaleness(copy)).toBeUndefined();
+      // a new file counts too
+      writeFileSync(join(copy, 'src', 'more.cc'), '');
+      expect(nativeBuildStaleness(copy)).toMatch(/^stale build, native\/ changed/);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
     }
   });
 });
