@@ -74,6 +74,15 @@ inline void cpuRelax() {
 #endif
 }
 
+/** Spins until done(), yielding the CPU now and then: a waiter may share its CPU with the thread it waits for. */
+template <typename Done>
+void spinUntil(const Done& done) {
+  for (int i = 0; !done(); i++) {
+    cpuRelax();
+    if ((i & 63) == 63) std::this_thread::yield();
+  }
+}
+
 /**
  * Threads that run parts of large products beside the calling thread, started when first needed and
  * kept for the life of the process. Between jobs a helper spins for kSpin before it sleeps, so the
@@ -110,13 +119,13 @@ class Helpers {
     }
     wake_.notify_all();
     claim(part, context, parts);
-    while (done_.load(std::memory_order_acquire) < parts) cpuRelax();
+    spinUntil([&] { return done_.load(std::memory_order_acquire) >= parts; });
     // no helper may join once the job is over; wait for those that joined to leave it
     {
       std::lock_guard<std::mutex> lock(mutex_);
       seats_ = 0;
     }
-    while (inside_.load(std::memory_order_acquire) > 0) cpuRelax();
+    spinUntil([&] { return inside_.load(std::memory_order_acquire) == 0; });
   }
 
  private:
