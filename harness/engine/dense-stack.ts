@@ -4,10 +4,10 @@
 // gradient the softmax and the ReLU masks too. For such small models tfjs's per-op cost and the copy
 // of the batch into the wasm heap were most of the time: on mnist-mlp-60-30 at batch 1024 a forward
 // pass took 1.48 ms through tfjs and 0.63 ms here, a cross-entropy input gradient 5.39 ms and, with
-// the softmax and masks in JavaScript, 1.83 ms (2 threads); the masks and softmax alone took 1 ms of
-// a 3.4 ms call on a slower day, natively 0.03 ms. The logits are the tfjs path's bit for bit (the
-// same kernel computes each layer); the gradient agrees to about 2e-6 of its scale (softmax in
-// float64 here).
+// the softmax and masks in JavaScript, 1.83 ms (2 threads). Those JavaScript loops took 1 ms of a
+// 3.4 ms call on a slower day; with them native, the call took 1.7 ms. The logits are the tfjs
+// path's bit for bit (the same kernel computes each layer); the gradient agrees to about 2e-6 of
+// its scale (softmax in float64 here).
 import * as tf from '@tensorflow/tfjs';
 import type { InputGradient } from '../types.js';
 import { nativeKernels, nativeThreads, type NativeKernels } from './kernels/native-kernels.js';

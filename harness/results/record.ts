@@ -60,9 +60,10 @@ export interface ExampleRecord {
 }
 
 /**
- * The last conversions, by the float32's bits: adversarials repeat few distinct values (a PGD chunk on
- * MNIST without a random start has about 2,500 among 784,000 pixels), and the conversion is the
- * record's most expensive step (a quarter of PGD's end-to-end time on an MLP, with toPrecision).
+ * The last conversions, by the float32's bits: adversarials often repeat values (a PGD chunk on MNIST
+ * was once measured at about 2,500 distinct among 784,000 pixels; 500 records of PGD with its random
+ * start, at 40% distinct, repeat far less), and the conversion is the record's most expensive
+ * step (a quarter of PGD's end-to-end time on an MLP, with toPrecision).
  * Direct-mapped: a miss just overwrites the slot.
  */
 const CACHE_SLOTS = 1 << 16;
@@ -72,9 +73,8 @@ const cachedValues = new Float64Array(CACHE_SLOTS); // slot 0 holds bits 0 (+0.0
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact doubles up to 1e22
 
 /**
- * Number(v.toPrecision(9)), computed without text (3–4× faster; after PGD's random start 40% of
- * the pixels of 500 records were distinct values, so the cache below misses often): v·10^k rounded to an
- * integer n of 9 digits, then n/10^k, which IEEE division rounds to the double nearest the decimal,
+ * Number(v.toPrecision(9)), computed without text (3–4× faster, for the cache's misses above):
+ * v·10^k rounded to an integer n of 9 digits, then n/10^k, which IEEE division rounds to the double nearest the decimal,
  * as parsing the text would. Where that cannot be trusted (k beyond 10^22, or v·10^k within 1e-6 of
  * a rounding tie, where the product's own rounding could tip it) it falls back to the text. (Without
  * that margin no mismatch turned up in 20 million random float32s: it guards a case in theory.)
