@@ -74,8 +74,8 @@ const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact do
 
 /**
  * Number(v.toPrecision(9)), computed without text (3–4× faster, for the cache's misses above):
- * v·10^k rounded to an integer n of 9 digits, then n/10^k, which IEEE division rounds to the double nearest the decimal,
- * as parsing the text would. Where that cannot be trusted (k beyond 10^22, or v·10^k within 1e-6 of
+ * v·10^k rounded to an integer n of 9 digits, then n/10^k, which IEEE division rounds to the
+ * double nearest the decimal, as parsing the text would. Where that cannot be trusted (k beyond 10^22, or v·10^k within 1e-6 of
  * a rounding tie, where the product's own rounding could tip it) it falls back to the text. (Without
  * that margin no mismatch turned up in 20 million random float32s: it guards a case in theory.)
  */
